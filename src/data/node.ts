@@ -1,0 +1,63 @@
+// One znode and the Stat arithmetic around it (DataNode / StatPersisted in Apache ZooKeeper).
+import type { ACL } from './acl.js';
+import type { Stat, StatPersisted } from '../proto/records/data.js';
+
+export interface DataNode {
+  data: Buffer | null;
+  acl: ACL[];
+  stat: StatPersisted;
+  /** Child names (not paths). */
+  children: Set<string>;
+}
+
+/** DataTree.createStat: a new node's persisted stat. */
+export function createStat(zxid: bigint, time: bigint, ephemeralOwner: bigint): StatPersisted {
+  return {
+    czxid: zxid,
+    mzxid: zxid,
+    ctime: time,
+    mtime: time,
+    version: 0,
+    cversion: 0,
+    aversion: 0,
+    ephemeralOwner,
+    pzxid: zxid,
+  };
+}
+
+/** All-zero stat, as the built-in nodes (/, /zookeeper, ...) start with. */
+export function emptyStat(): StatPersisted {
+  return createStat(0n, 0n, 0n);
+}
+
+/** The client-visible Stat of a node (DataNode.copyStat). */
+export function statOf(n: DataNode): Stat {
+  const s = n.stat;
+  return {
+    czxid: s.czxid,
+    mzxid: s.mzxid,
+    ctime: s.ctime,
+    mtime: s.mtime,
+    version: s.version,
+    cversion: s.cversion,
+    aversion: s.aversion,
+    ephemeralOwner: s.ephemeralOwner,
+    dataLength: n.data === null ? 0 : n.data.length,
+    numChildren: n.children.size,
+    pzxid: s.pzxid,
+  };
+}
+
+/** "/a/b" -> "/a", "/a" -> "/"; the root has no parent. */
+export function parentOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+export function childNameOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export function joinPath(parent: string, child: string): string {
+  return parent === '/' ? `/${child}` : `${parent}/${child}`;
+}
