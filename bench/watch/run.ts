@@ -1,0 +1,94 @@
+// `npm run bench:watch`: the watch-table micro-benchmark of issue 2.
+//
+//   node dist/bench/watch/run.js [--quick] [--json FILE] [--impl wasm,reference,...] [--shape A,C]
+//
+// Measures add, trigger and removeWatcher (ns per op) and bytes per watch for the WASM table, the
+// TypeScript reference and Apache ZooKeeper 3.8's WatchManager and WatchManagerOptimized (through
+// bench/watch/java/, compiled with javac into dist/), each (implementation, shape) in a fresh
+// process, one after another so they never compete for the two cores. Prints a Markdown table,
+// notes, and the issue's pass/fail targets.
+
+import { writeFileSync } from 'node:fs';
+import { compileJava, IMPLS, runChild, type Impl, type Limits } from './children.js';
+import { footnotes, markdownTable, Results } from './report.js';
+import { shapes, totalWatches, type Shape } from './shapes.js';
+import { targetsText } from './targets.js';
+
+interface Options {
+  quick: boolean;
+  json?: string;
+  impls: readonly Impl[];
+  shapeNames?: readonly string[];
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const opts: Options = { quick: false, impls: IMPLS };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') opts.quick = true;
+    else if (a === '--json') opts.json = argv[++i];
+    else if (a === '--impl') opts.impls = (argv[++i] ?? '').split(',') as Impl[];
+    else if (a === '--shape') opts.shapeNames = (argv[++i] ?? '').split(',');
+    else throw new Error(`unknown argument ${a}; usage: run.js [--quick] [--json FILE] [--impl LIST] [--shape LIST]`);
+  }
+  if (opts.impls.some((i) => !IMPLS.includes(i))) throw new Error(`--impl takes ${IMPLS.join(',')}`);
+  return opts;
+}
+
+// Node gets room for the reference at 10M watches (two Map/Set indexes); the JVM gets 8 GiB, the
+// figure the issue names. Children run one at a time, so the two never add up.
+function limits(quick: boolean): Limits {
+  return quick
+    ? { nodeHeapMiB: 4096, javaHeapMiB: 2048, timeoutMs: 120_000 }
+    : { nodeHeapMiB: 14_336, javaHeapMiB: 8192, timeoutMs: 30 * 60_000 };
+}
+
+function log(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+async function runAll(opts: Options, selected: readonly Shape[], results: Results): Promise<void> {
+  const javaProblem = opts.impls.some((i) => i.startsWith('zk-')) ? compileJava() : null;
+  const total = selected.length * opts.impls.length;
+  let n = 0;
+  for (const shape of selected) {
+    for (const impl of opts.impls) {
+      n++;
+      if (impl.startsWith('zk-') && javaProblem) {
+        results.add([{ impl, shape: shape.name, skip: javaProblem }]);
+        continue;
+      }
+      const t0 = Date.now();
+      const lines = await runChild(impl, shape, limits(opts.quick));
+      results.add(lines);
+      const skip = lines.find((l) => l.skip)?.skip;
+      log(`[${n}/${total}] ${impl} ${shape.name} (${totalWatches(shape).toLocaleString('en')} watches): ` +
+        `${((Date.now() - t0) / 1000).toFixed(1)} s${skip ? ` - ${skip}` : ''}`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const all = shapes(opts.quick);
+  const selected = opts.shapeNames ? all.filter((s) => opts.shapeNames!.includes(s.name)) : all;
+  const results = new Results();
+  const t0 = Date.now();
+  await runAll(opts, selected, results);
+
+  const title = opts.quick ? 'Watch table benchmark (--quick: shapes scaled down)' : 'Watch table benchmark';
+  const shapeList = selected.map((s) =>
+    `${s.name} ${s.label}: ${s.watchers.toLocaleString('en')} watchers x ${s.perWatcher.toLocaleString('en')} paths ` +
+    `(${s.pool.toLocaleString('en')} distinct, ${totalWatches(s).toLocaleString('en')} watches)`);
+  console.log(`## ${title}\n\n${shapeList.map((l) => `- ${l}`).join('\n')}\n`);
+  console.log('ns per op: add = per addWatch, trigger = per fired watch, removeWatcher = per removed watch. ' +
+    'bytes/watch: JS heap (reference, wasm wrapper) or Java heap growth after GC; wasm adds linear memory in use, path bytes shown apart.\n');
+  console.log(markdownTable(results, selected));
+  const notes = footnotes(results);
+  if (notes) console.log(`\n${notes}`);
+  console.log(`\nTargets:\n${targetsText(results, selected)}`);
+  console.log(`\n(${((Date.now() - t0) / 1000).toFixed(0)} s in all)`);
+  if (opts.json) writeFileSync(opts.json, `${JSON.stringify(results.records(), null, 2)}\n`);
+}
+
+await main();
