@@ -79,7 +79,7 @@ export interface WatchManager {
 
 /** Thrown for a path ZooKeeper's PathUtils.validatePath rejects. */
 export class InvalidPathError extends Error {
-  constructor(readonly path: string, reason: string) {
+  constructor(readonly path: string, readonly reason: string) {
     super(`Invalid path string "${path}" caused by ${reason}`);
     this.name = 'InvalidPathError';
   }
