@@ -1,0 +1,160 @@
+// File-format primitives for the persistence layer: big-endian ints and longs, jute-style buffers
+// and UTF-8 strings (int32 length, -1 = null), and the Adler-32 checksum ZooKeeper uses for both
+// transaction log records (FileTxnLog) and snapshot seals (SnapStream). Kept inside src/persist so
+// the on-disk format does not depend on the wire codec; the shapes match jute's BinaryInputArchive.
+
+/** Thrown by ByteReader when a read runs past the end of the bytes it was given. */
+export class Underflow extends Error {
+  constructor(readonly needed: number) {
+    super(`need ${needed} more bytes`);
+    this.name = 'Underflow';
+  }
+}
+
+/** Thrown for bytes that can never be valid (negative or absurd lengths, bad magic). */
+export class FormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FormatError';
+  }
+}
+
+/** Largest length prefix accepted for one buffer or string; ZooKeeper's own reader rejects
+ *  lengths past jute.maxbuffer, we allow far more so a legal 1 MB znode never trips it. */
+export const MAX_FIELD_BYTES = 64 * 1024 * 1024;
+
+export class ByteReader {
+  pos: number;
+
+  constructor(readonly buf: Buffer, pos = 0, readonly end = buf.length) {
+    this.pos = pos;
+  }
+
+  private take(n: number): number {
+    const at = this.pos;
+    if (at + n > this.end) throw new Underflow(at + n - this.end);
+    this.pos = at + n;
+    return at;
+  }
+
+  int(): number {
+    return this.buf.readInt32BE(this.take(4));
+  }
+
+  long(): bigint {
+    return this.buf.readBigInt64BE(this.take(8));
+  }
+
+  byte(): number {
+    return this.buf[this.take(1)];
+  }
+
+  /** Length-prefixed bytes; a view into the underlying buffer (copy before the buffer is reused). */
+  bytesView(): Buffer | null {
+    const len = this.int();
+    if (len === -1) return null;
+    if (len < -1 || len > MAX_FIELD_BYTES) throw new FormatError(`unreasonable length ${len}`);
+    const at = this.take(len);
+    return this.buf.subarray(at, at + len);
+  }
+
+  /** Length-prefixed bytes copied out, so they outlive a reused read buffer. */
+  bytes(): Buffer | null {
+    const v = this.bytesView();
+    return v === null ? null : Buffer.from(v);
+  }
+
+  ustring(): string | null {
+    const v = this.bytesView();
+    return v === null ? null : v.toString('utf8');
+  }
+
+  remaining(): number {
+    return this.end - this.pos;
+  }
+}
+
+/** A growable big-endian writer. `reset()` keeps the allocation so chunked writers reuse it. */
+export class ByteWriter {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(initial = 4096) {
+    this.buf = Buffer.allocUnsafe(initial);
+  }
+
+  private room(n: number): number {
+    if (this.pos + n > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+      this.buf.copy(next, 0, 0, this.pos);
+      this.buf = next;
+    }
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+
+  int(v: number): this {
+    this.buf.writeInt32BE(v, this.room(4));
+    return this;
+  }
+
+  long(v: bigint): this {
+    this.buf.writeBigInt64BE(BigInt.asIntN(64, v), this.room(8));
+    return this;
+  }
+
+  byte(v: number): this {
+    this.buf[this.room(1)] = v;
+    return this;
+  }
+
+  raw(b: Uint8Array): this {
+    this.buf.set(b, this.room(b.length));
+    return this;
+  }
+
+  bytes(b: Uint8Array | null): this {
+    if (b === null) return this.int(-1);
+    return this.int(b.length).raw(b);
+  }
+
+  ustring(s: string | null): this {
+    if (s === null) return this.int(-1);
+    const len = Buffer.byteLength(s, 'utf8');
+    this.int(len);
+    this.buf.write(s, this.room(len), len, 'utf8');
+    return this;
+  }
+
+  /** The bytes written so far (a view: copy it if the writer is reused). */
+  view(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  reset(): void {
+    this.pos = 0;
+  }
+}
+
+const ADLER_MOD = 65521;
+// Largest run of bytes whose sums cannot overflow 2^53 before reducing; zlib's NMAX is 5552 for
+// 32-bit sums, doubles give us far more room, so reduce less often.
+const ADLER_RUN = 1 << 20;
+
+/** Adler-32 as java.util.zip.Adler32; pass the previous value to continue a running checksum. */
+export function adler32(data: Uint8Array, start = 0, end = data.length, prev = 1): number {
+  let a = prev & 0xffff;
+  let b = (prev >>> 16) & 0xffff;
+  let i = start;
+  while (i < end) {
+    const stop = Math.min(end, i + ADLER_RUN);
+    for (; i < stop; i++) {
+      a += data[i];
+      b += a;
+    }
+    a %= ADLER_MOD;
+    b %= ADLER_MOD;
+  }
+  return ((b << 16) | a) >>> 0;
+}

@@ -1,0 +1,142 @@
+// Snapshots in ZooKeeper 3.8's format (FileSnap + SnapStream CHECKED mode + DataTree.serialize):
+//   FileHeader{"ZKSN", 2, dbid -1} · int sessionCount · (long id, int timeout)*
+//   · int aclCount · (long ref, vector<ACL>)* · (ustring path, buffer data, long aclRef,
+//   StatPersisted)* in parent-before-child order, root under "" · ustring "/" (end of nodes)
+//   · seal{long Adler32 of every byte so far, ustring "/"} · ZxidDigest{long zxid, int version,
+//   long digest} · a second seal covering everything before it.
+// Writing is chunked: nodes are encoded into a 1 MiB buffer that is checksummed and written
+// with an await, so a million-node tree never holds the event loop for long. The file is written
+// under a name ZooKeeper ignores, fsynced, then renamed (AtomicFileOutputStream's guarantee).
+import { open, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ByteWriter, adler32 } from './bytes.js';
+import { FORMAT_VERSION, SNAP_MAGIC, snapshotName, syncDir, versionDir } from './files.js';
+import { TreeDigest } from './digest.js';
+import { writeAclList, writeFileHeader, writeStat } from './records.js';
+import { DIGEST_VERSION, type ACL, type SnapshotNode, type ZxidDigest } from './types.js';
+
+/** FileSnap's dbId. */
+export const SNAP_DBID = -1n;
+const CHUNK_BYTES = 1 << 20;
+
+export interface SnapshotInput {
+  /** The last zxid applied when the snapshot began; names the file. */
+  zxid: bigint;
+  sessions: Map<bigint, number>;
+  acls: Map<bigint, ACL[]>;
+  /** Every node, each parent before its children, the root first with path "". */
+  nodes: Iterable<SnapshotNode> | AsyncIterable<SnapshotNode>;
+  /**
+   * What follows the first seal: a given digest; 'tree' (default) = the digest of the nodes as
+   * written, tagged with `zxid` (right when the nodes are a consistent view at zxid); 'empty' =
+   * zxid 0, which ZooKeeper reads as "no digest"; null = nothing (a pre-3.6 snapshot).
+   */
+  digest?: ZxidDigest | 'tree' | 'empty' | null;
+}
+
+export interface SnapshotWriteOptions {
+  /** fsync the file and directory before returning (default true). */
+  fsync?: boolean;
+  /** Bytes encoded between awaits; tests shrink it. */
+  chunkBytes?: number;
+}
+
+export interface SnapshotWritten {
+  path: string;
+  bytes: number;
+  nodes: number;
+  digest: ZxidDigest | null;
+}
+
+/** Streams encoded bytes to a file with a running Adler-32, as SnapStream's CheckedOutputStream. */
+class CheckedSink {
+  readonly w = new ByteWriter(CHUNK_BYTES + 4096);
+  checksum = 1;
+  written = 0;
+
+  constructor(private readonly fh: import('node:fs/promises').FileHandle, private readonly chunk: number) {}
+
+  async maybeFlush(): Promise<void> {
+    if (this.w.pos >= this.chunk) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const bytes = this.w.view();
+    this.checksum = adler32(bytes, 0, bytes.length, this.checksum);
+    let done = 0;
+    while (done < bytes.length) {
+      const r = await this.fh.write(bytes, done, bytes.length - done, this.written + done);
+      done += r.bytesWritten;
+    }
+    this.written += bytes.length;
+    this.w.reset();
+  }
+
+  /** SnapStream.sealStream: the checksum of everything before it, then the string "/". */
+  seal(): void {
+    const v = adler32(this.w.buf, 0, this.w.pos, this.checksum);
+    this.w.long(BigInt(v)).ustring('/');
+  }
+}
+
+async function writeNodes(sink: CheckedSink, nodes: SnapshotInput['nodes'], digest: TreeDigest): Promise<number> {
+  let count = 0;
+  for await (const n of nodes) {
+    sink.w.ustring(n.path).bytes(n.data).long(n.aclRef);
+    writeStat(sink.w, n.stat);
+    digest.add(n.path, n.data, n.stat);
+    count++;
+    await sink.maybeFlush();
+  }
+  sink.w.ustring('/');
+  return count;
+}
+
+function writePreamble(w: ByteWriter, input: SnapshotInput): void {
+  writeFileHeader(w, SNAP_MAGIC, FORMAT_VERSION, SNAP_DBID);
+  w.int(input.sessions.size);
+  for (const [id, timeout] of input.sessions) w.long(id).int(timeout);
+  w.int(input.acls.size);
+  for (const [ref, list] of input.acls) {
+    w.long(ref);
+    writeAclList(w, list);
+  }
+}
+
+function chooseDigest(input: SnapshotInput, tree: TreeDigest): ZxidDigest | null {
+  const d = input.digest === undefined ? 'tree' : input.digest;
+  if (d === null) return null;
+  if (d === 'tree') return { zxid: input.zxid, digestVersion: DIGEST_VERSION, digest: tree.value };
+  if (d === 'empty') return { zxid: 0n, digestVersion: DIGEST_VERSION, digest: 0n };
+  return d;
+}
+
+/** Writes `<dataDir>/version-2/snapshot.<hex zxid>`. */
+export async function writeSnapshot(dataDir: string, input: SnapshotInput, opts: SnapshotWriteOptions = {}): Promise<SnapshotWritten> {
+  const dir = await versionDir(dataDir);
+  const path = join(dir, snapshotName(input.zxid));
+  const tmp = join(dir, `.${snapshotName(input.zxid)}.tmp`);
+  const fh = await open(tmp, 'w');
+  try {
+    const sink = new CheckedSink(fh, opts.chunkBytes ?? CHUNK_BYTES);
+    writePreamble(sink.w, input);
+    const tree = new TreeDigest();
+    const nodes = await writeNodes(sink, input.nodes, tree);
+    sink.seal();
+    const digest = chooseDigest(input, tree);
+    if (digest) {
+      sink.w.long(digest.zxid).int(digest.digestVersion).long(digest.digest);
+      sink.seal();
+    }
+    await sink.flush();
+    if (opts.fsync ?? true) await fh.sync();
+    await fh.close();
+    await rename(tmp, path);
+    if (opts.fsync ?? true) await syncDir(dir);
+    return { path, bytes: sink.written, nodes, digest };
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+}
