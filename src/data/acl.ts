@@ -106,9 +106,10 @@ export function fixupACL(path: string, authIds: readonly Id[], acl: readonly ACL
   const unique = removeDuplicates(acl);
   if (unique.length === 0) return null;
   const out: ACL[] = [];
+  const sessionIds = authInfoOrder(authIds);
   for (const a of unique) {
     if (a.id.scheme === 'auth') {
-      const authed = authIds.filter((id) => id.scheme === 'digest');
+      const authed = sessionIds.filter((id) => id.scheme === 'digest');
       if (authed.length === 0) return null;
       for (const id of authed) out.push({ perms: a.perms, id: { scheme: id.scheme, id: id.id } });
     } else if (isValidId(a.id)) {
@@ -118,6 +119,47 @@ export function fixupACL(path: string, authIds: readonly Id[], acl: readonly ACL
     }
   }
   return out;
+}
+
+/**
+ * A session's auth ids in the order ZooKeeper iterates them. ZooKeeper keeps them in a
+ * ConcurrentHashMap-backed set, so duplicates collapse and iteration follows hash buckets, not
+ * insertion; that order shows in the ACL a create with `auth` stores (and in whoAmI). We mirror it:
+ * bucket = spread(Id.hashCode) & (tableSize - 1), insertion order within a bucket.
+ */
+export function authInfoOrder(ids: readonly Id[]): Id[] {
+  const unique: Id[] = [];
+  for (const id of ids) {
+    if (!unique.some((u) => u.scheme === id.scheme && u.id === id.id)) unique.push(id);
+  }
+  const mask = chmTableSize(unique.length) - 1;
+  const bucket = (id: Id): number => {
+    const h = idHashCode(id);
+    return ((h ^ (h >>> 16)) & 0x7fffffff) & mask;
+  };
+  return unique
+    .map((id, i) => ({ id, i, b: bucket(id) }))
+    .sort((x, y) => x.b - y.b || x.i - y.i)
+    .map((x) => x.id);
+}
+
+/** ConcurrentHashMap's table: 16 slots, doubled whenever the count reaches 3/4 of it. */
+function chmTableSize(count: number): number {
+  let n = 16;
+  while (count >= n - (n >>> 2)) n *= 2;
+  return n;
+}
+
+/** The jute-generated Id.hashCode: 37 * (37 * 17 + scheme.hashCode()) + id.hashCode(), in int32. */
+function idHashCode(id: Id): number {
+  return (Math.imul(37, (Math.imul(37, 17) + javaStringHash(id.scheme)) | 0) + javaStringHash(id.id)) | 0;
+}
+
+/** String.hashCode over UTF-16 code units. */
+function javaStringHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+  return h;
 }
 
 /** Every entry well formed (what fixupACL accepts, with auth allowed as is); an empty list is invalid. */

@@ -132,9 +132,9 @@ export function parseZooCfg(text: string, log: (msg: string) => void = () => {})
  * Defaults overlaid with `partial`, then ZooKeeper's derived values: session timeout bounds of
  * -1/unset become 2 and 20 ticks of the final tickTime; min above max is an error.
  */
-export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOptions {
+export function resolveOptions(partial: ServerOptionsInput = {}): ServerOptions {
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
-  const o: ServerOptions = { ...defaultOptions(), ...defined };
+  const o: ServerOptions = { ...defaultOptions(), ...defined, fourLetterWhitelist: toWhitelist(partial.fourLetterWhitelist) };
   const tick = o.tickTime;
   if (!Number.isInteger(tick) || tick <= 0) throw new ConfigError(`tickTime must be a positive integer, got ${tick}`);
   o.minSessionTimeout = partial.minSessionTimeout === undefined || partial.minSessionTimeout === -1 ? 2 * tick : partial.minSessionTimeout;
@@ -144,8 +144,21 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
   }
   if (o.port < 0 || o.port > 65535) throw new ConfigError(`clientPort must be in 0..65535, got ${o.port}`);
   if (o.autopurgeSnapRetainCount < MIN_SNAP_RETAIN_COUNT) o.autopurgeSnapRetainCount = MIN_SNAP_RETAIN_COUNT;
-  if (o.fourLetterWhitelist !== '*') o.fourLetterWhitelist = new Set([...o.fourLetterWhitelist, ALWAYS_ENABLED_4LW]);
   return o;
+}
+
+/**
+ * What resolveOptions accepts: ServerOptions fields, with the whitelist also allowed as a list or as
+ * zoo.cfg's comma-separated text (programmatic callers find those handier than a Set).
+ */
+export type ServerOptionsInput = Partial<Omit<ServerOptions, 'fourLetterWhitelist'>> & {
+  fourLetterWhitelist?: Set<string> | '*' | readonly string[] | string;
+};
+
+function toWhitelist(w: ServerOptionsInput['fourLetterWhitelist']): Set<string> | '*' {
+  if (w === undefined) return defaultOptions().fourLetterWhitelist;
+  if (typeof w === 'string') return parseWhitelist(w);
+  return parseWhitelist([...w].join(','));
 }
 
 /** "ruok, stat" -> {ruok, stat, srvr}; any "*" entry enables every word (FourLetterCommands.isEnabled). */
