@@ -71,6 +71,9 @@ export class TxnLogWriter {
   private next: Promise<void> | null = null;
   private failure: Error | null = null;
   lastZxidSeen = 0n;
+  /** Counters for tests and metrics: write rounds, fsyncs issued, the most rounds ever in flight. */
+  readonly stats = { rounds: 0, fsyncs: 0, maxInFlight: 0 };
+  private inFlight = 0;
 
   private constructor(readonly dir: string, opts: TxnLogOptions) {
     this.forceSync = opts.forceSync ?? true;
@@ -132,6 +135,16 @@ export class TxnLogWriter {
 
   private async writeRound(batch: Segment[]): Promise<void> {
     if (this.failure) throw this.failure;
+    this.stats.rounds++;
+    this.stats.maxInFlight = Math.max(this.stats.maxInFlight, ++this.inFlight);
+    try {
+      await this.writeBatch(batch);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async writeBatch(batch: Segment[]): Promise<void> {
     const touched: OpenLog[] = [];
     for (const seg of batch) {
       if (seg.newFile || !this.current) {
@@ -141,7 +154,12 @@ export class TxnLogWriter {
       await this.writeSegment(this.current, seg.records);
     }
     if (this.current && batch.length > 0) touched.push(this.current);
-    if (this.forceSync) for (const log of new Set(touched)) await log.fh.datasync();
+    if (this.forceSync) {
+      for (const log of new Set(touched)) {
+        await log.fh.datasync();
+        this.stats.fsyncs++;
+      }
+    }
     for (const log of touched) if (log !== this.current) await log.fh.close();
   }
 
