@@ -205,7 +205,8 @@ function logicalLines(text: string): string[] {
   const lines: string[] = [];
   let pending: string | null = null;
   for (const physical of text.split(/\r\n|\r|\n/)) {
-    const part = pending === null ? physical.replace(/^[ \t\f]+/, '') : physical.replace(/^[ \t\f]+/, '');
+    // Leading blanks go both on a fresh line and on a continuation line.
+    const part = physical.replace(/^[ \t\f]+/, '');
     if (pending === null && (part === '' || part[0] === '#' || part[0] === '!')) continue;
     const joined: string = (pending ?? '') + part;
     if (endsWithOddBackslashes(joined)) {
