@@ -18,7 +18,7 @@ interface WkServer {
 
 // The same settings the reference ZooKeeper gets in zookeeper.ts, so both answer alike.
 function defaults(dataDir: string): WatchkeeperOptions {
-  return { host: LOOPBACK, port: 0, dataDir, tickTime: 2000, maxClientCnxns: 0, fourLetterWhitelist: ['*'] };
+  return { host: LOOPBACK, port: 0, dataDir, tickTime: 2000, maxClientCnxns: 0, fourLetterWhitelist: '*' };
 }
 
 /** watchkeeper in this process, on a free port, with a fresh data directory. */
