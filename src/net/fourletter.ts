@@ -94,6 +94,11 @@ export interface FourLetterSource {
   watchesBySession(): Map<bigint, string[]>;
   watchesByPath(): Map<string, bigint[]>;
   sessionExpiry(): ExpiryBucket[];
+  /**
+   * The connection expiry queue for dump, emptied buckets included (as ZooKeeper prints them);
+   * by default connections are grouped by their expiresAt.
+   */
+  connectionExpiry?(): Array<{ expiresAt: number; connections: ConnectionInfo[] }>;
   ephemeralsBySession(): Map<bigint, string[]>;
   dataDirSize(): number;
   logDirSize(): number;
@@ -188,7 +193,7 @@ function statText(s: FourLetterSource, withClients: boolean): string {
     out += '\n';
   }
   const st = s.stats();
-  out += `Latency min/avg/max: ${st.minLatency}/${javaDouble(st.avgLatency)}/${st.maxLatency}\n`;
+  out += `Latency min/avg/max: ${st.minLatency}/${serverAvg(st.avgLatency)}/${st.maxLatency}\n`;
   out += `Received: ${st.packetsReceived}\nSent: ${st.packetsSent}\nConnections: ${st.numAliveConnections}\n`;
   out += `Outstanding: ${st.outstandingRequests}\nZxid: 0x${hex64(st.lastProcessedZxid)}\n`;
   out += `Mode: ${st.serverState}\nNode count: ${st.nodeCount}\n`;
@@ -209,7 +214,8 @@ export function connectionInfo(c: ConnectionInfo, brief: boolean): string {
     out += `,sid=0x${hex64(c.sessionId)},lop=${c.lastOperation},est=${c.established},to=${c.sessionTimeout}`;
     if (c.lastCxid >= 0) out += `,lcxid=0x${c.lastCxid.toString(16)}`;
     out += `,lzxid=0x${hex64(c.lastZxid)},lresp=${c.lastResponseTime},llat=${c.lastLatency}`;
-    out += `,minlat=${c.minLatency},avglat=${javaDouble(c.avgLatency)},maxlat=${c.maxLatency}`;
+    // Per connection ZooKeeper keeps latencies as longs: the average is an integer division.
+    out += `,minlat=${c.minLatency},avglat=${Math.trunc(c.avgLatency)},maxlat=${c.maxLatency}`;
   }
   return out + ')';
 }
@@ -223,7 +229,7 @@ function mntrText(s: FourLetterSource): string {
     ['server_state', st.serverState],
     ['ephemerals_count', m.ephemeralsCount],
     ['num_alive_connections', st.numAliveConnections],
-    ['avg_latency', javaDouble(st.avgLatency)],
+    ['avg_latency', serverAvg(st.avgLatency)],
     ['outstanding_requests', st.outstandingRequests],
     ['znode_count', st.nodeCount],
     ['global_sessions', m.globalSessions],
@@ -281,20 +287,26 @@ function dumpText(s: FourLetterSource): string {
     out += `0x${hex64(sid)}:\n`;
     for (const p of paths) out += `\t${p}\n`;
   }
-  return out + 'Connections dump:\n' + connectionBuckets([...s.connections()]);
+  const connBuckets = s.connectionExpiry?.() ?? groupByExpiry([...s.connections()]);
+  return out + 'Connections dump:\n' + connectionBuckets(connBuckets);
 }
 
-/** NIOServerCnxnFactory.dumpConnections: the connection expiry queue, grouped by deadline. */
-function connectionBuckets(conns: ConnectionInfo[]): string {
+function groupByExpiry(conns: ConnectionInfo[]): Array<{ expiresAt: number; connections: ConnectionInfo[] }> {
   const byTime = new Map<number, ConnectionInfo[]>();
   for (const c of conns) {
     const t = c.expiresAt ?? 0;
     byTime.set(t, [...(byTime.get(t) ?? []), c]);
   }
-  let out = `Connections Sets (${byTime.size})/(${conns.length}):\n`;
-  for (const [t, list] of [...byTime.entries()].sort((a, b) => a[0] - b[0])) {
-    out += `${list.length} expire at ${javaDate(t)}:\n`;
-    for (const c of list) {
+  return [...byTime.entries()].sort((a, b) => a[0] - b[0]).map(([expiresAt, connections]) => ({ expiresAt, connections }));
+}
+
+/** NIOServerCnxnFactory.dumpConnections: the connection expiry queue, one block per deadline. */
+function connectionBuckets(buckets: Array<{ expiresAt: number; connections: ConnectionInfo[] }>): string {
+  const total = buckets.reduce((n, b) => n + b.connections.length, 0);
+  let out = `Connections Sets (${buckets.length})/(${total}):\n`;
+  for (const { expiresAt, connections } of buckets) {
+    out += `${connections.length} expire at ${javaDate(expiresAt)}:\n`;
+    for (const c of connections) {
       out += `\tip: ${javaSocketAddress(c.remoteAddress, c.remotePort)} sessionId: 0x${hex64(c.sessionId ?? 0n)}\n`;
     }
   }
@@ -343,6 +355,39 @@ export function environmentEntries(version: string): Array<[string, string]> {
   ];
 }
 
+/** What conf prints, in ZooKeeperServer.dumpConf's order. */
+export interface ConfValues {
+  clientPort: number;
+  /** Absolute; ZooKeeper prints its snapshot directory, <dataDir>/version-2. */
+  dataDir: string;
+  dataDirSize: number;
+  dataLogDir: string;
+  dataLogSize: number;
+  tickTime: number;
+  maxClientCnxns: number;
+  minSessionTimeout: number;
+  maxSessionTimeout: number;
+  serverId: number;
+}
+
+/** The conf entries of a standalone ZooKeeper 3.8 (no secure port, default listen backlog). */
+export function confEntries(v: ConfValues): Array<[string, string | number]> {
+  return [
+    ['clientPort', v.clientPort],
+    ['secureClientPort', -1],
+    ['dataDir', v.dataDir],
+    ['dataDirSize', v.dataDirSize],
+    ['dataLogDir', v.dataLogDir],
+    ['dataLogSize', v.dataLogSize],
+    ['tickTime', v.tickTime],
+    ['maxClientCnxns', v.maxClientCnxns],
+    ['minSessionTimeout', v.minSessionTimeout],
+    ['maxSessionTimeout', v.maxSessionTimeout],
+    ['clientPortListenBacklog', -1],
+    ['serverId', v.serverId],
+  ];
+}
+
 function keyValueLines(entries: Array<[string, string | number]>): string {
   return entries.map(([k, v]) => `${k}=${v}\n`).join('');
 }
@@ -352,6 +397,11 @@ function keyValueLines(entries: Array<[string, string | number]>): string {
 /** Long.toHexString: two's complement, lower case, no padding. */
 export function hex64(v: bigint): string {
   return BigInt.asUintN(64, v).toString(16);
+}
+
+/** AvgMinMaxCounter.getAvg: rounded half-up to 4 decimals, printed as a Java double. */
+export function serverAvg(avg: number): string {
+  return javaDouble(Math.round(avg * 10_000) / 10_000);
 }
 
 /** Double.toString for the values we print: always a decimal point, exponent form outside 1e-3..1e7. */
