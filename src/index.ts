@@ -2,3 +2,4 @@
 export * from './watch/types.js';
 export { OpCode, Err, EventType, KeeperState, Perms, CreateFlag, WatcherType, AddWatchMode } from './proto/constants.js';
 export { ReferenceWatchManager, validatePath, buildNotificationFrame } from './watch/core.js';
+export { createServer, type WatchkeeperServer, type ExtraServerOptions } from './server/server.js';

@@ -18,6 +18,8 @@ export interface WatchTablesOptions {
   notificationZxid: 'minus1' | 'txn';
 }
 
+const EMPTY = new Int32Array(0);
+
 export class WatchTables implements TreeEvents {
   private readonly w = new JuteWriter(128);
 
@@ -35,8 +37,13 @@ export class WatchTables implements TreeEvents {
   /** Fires `table` and delivers; returns a copy of who was notified (the delete path's suppress set). */
   private fire(table: WatchManager, path: string, type: number, zxid: bigint, acl: ACL[], suppress?: Int32Array): Int32Array {
     const r = table.triggerWatch(path, type, this.z(zxid), suppress);
-    for (let i = 0; i < r.watchers.length; i++) this.sink.deliver(r.watchers[i]!, r.frame, acl);
-    return suppress ? r.watchers : r.watchers.slice();
+    const n = r.watchers.length;
+    if (n === 0) return EMPTY;
+    // The trigger's views last only until the next call: copy the frame once, share the copy.
+    const frame = Buffer.from(r.frame);
+    const watchers = r.watchers.slice();
+    for (let i = 0; i < n; i++) this.sink.deliver(watchers[i]!, frame, acl);
+    return watchers;
   }
 
   created(path: string, parent: string, zxid: bigint, acl: ACL[], parentAcl: ACL[]): void {

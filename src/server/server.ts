@@ -1,0 +1,180 @@
+// createServer: the listening socket, connections, sessions and the processor chain wired
+// together. Watchers are connections (ids from a free list); sessions outlive connections until
+// they expire or are closed.
+import net from 'node:net';
+import { checkACL } from '../data/acl.js';
+import { DataTree } from '../data/tree.js';
+import { Connection, type ConnectionHost } from '../net/connection.js';
+import { answerFourLetterWord } from '../net/fourletter.js';
+import { Perms } from '../proto/constants.js';
+import { Pipeline } from '../processor/chain.js';
+import { ChangeTable } from '../processor/changes.js';
+import type { ProcessorContext } from '../processor/context.js';
+import { MemoryTxnLog, type TxnLog } from '../processor/sync.js';
+import { SessionTracker } from '../session/tracker.js';
+import type { WatchManager } from '../watch/types.js';
+import { WatchTables, type WatchSink } from '../watch/tables.js';
+import { resolveOptions, type ServerOptions, type ServerOptionsInput } from './config.js';
+import { handleConnect, type ConnectDeps } from './connect.js';
+import { dispatchRequest } from './dispatch.js';
+import { fourLetterSource } from './stats.js';
+import { defaultWatchManagerFactory } from './watch-factory.js';
+
+export interface ExtraServerOptions {
+  /** Builds each of the two watch tables; defaults to the WASM manager when it is available. */
+  watchManagerFactory?: () => WatchManager;
+  /** The txn log; in-memory by default. */
+  txnLog?: TxnLog;
+  /** Notification header zxid: 'minus1' as ZooKeeper 3.8 (default), 'txn' as 3.9+. */
+  notificationZxid?: 'minus1' | 'txn';
+}
+
+export interface WatchkeeperServer {
+  listen(): Promise<{ host: string; port: number }>;
+  address(): { host: string; port: number } | null;
+  close(): Promise<void>;
+}
+
+export function createServer(input: ServerOptionsInput & ExtraServerOptions = {}): WatchkeeperServer {
+  return new ServerCore(resolveOptions(input), input);
+}
+
+export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer {
+  readonly tree: DataTree;
+  readonly watches: WatchTables;
+  readonly tracker: SessionTracker;
+  readonly pipeline: Pipeline;
+  readonly ctx: ProcessorContext;
+  readonly byWatcher = new Map<number, Connection>();
+  readonly bySession = new Map<bigint, Connection>();
+  private readonly perIp = new Map<string, number>();
+  private readonly freeIds: number[] = [];
+  private nextWatcherId = 0;
+  private zxid = 0n;
+  readonly startedAt = Date.now();
+  private readonly server = net.createServer((s) => this.accept(s));
+  private readonly connectDeps: ConnectDeps;
+
+  constructor(readonly options: ServerOptions, extra: ExtraServerOptions) {
+    this.tree = new DataTree(options.extendedTypesEnabled);
+    const factory = extra.watchManagerFactory ?? defaultWatchManagerFactory;
+    this.watches = new WatchTables(factory(), factory(), this, { notificationZxid: extra.notificationZxid ?? 'minus1' });
+    this.tree.events = this.watches;
+    this.tracker = new SessionTracker({ tickTime: options.tickTime, onExpire: (id) => this.expire(id) });
+    this.ctx = this.context();
+    this.pipeline = new Pipeline(this.ctx, extra.txnLog ?? new MemoryTxnLog(), (err) => this.logFailed(err));
+    this.connectDeps = this.connectDependencies();
+  }
+
+  private context(): ProcessorContext {
+    return {
+      tree: this.tree,
+      changes: new ChangeTable(this.tree),
+      watches: this.watches,
+      sessions: this.tracker,
+      superDigest: this.options.superDigest,
+      extendedTypes: this.options.extendedTypesEnabled,
+      nextZxid: () => ++this.zxid,
+      sessionClosed: (id) => this.bySession.get(id)?.closeAfterFlush(),
+    };
+  }
+
+  private connectDependencies(): ConnectDeps {
+    return {
+      minSessionTimeout: this.options.minSessionTimeout,
+      maxSessionTimeout: this.options.maxSessionTimeout,
+      tracker: this.tracker,
+      pipeline: this.pipeline,
+      lastZxid: () => this.tree.lastProcessedZxid,
+      attach: (conn, id) => this.attach(conn, id),
+    };
+  }
+
+  get maxFrame(): number {
+    return this.options.juteMaxBuffer;
+  }
+
+  get maxPendingOutput(): number {
+    return this.options.maxPendingOutputBytes;
+  }
+
+  /** The log failed: nothing after it can be acknowledged safely, so stop serving. */
+  private logFailed(err: unknown): void {
+    console.error('watchkeeper: transaction log failure, shutting down', err);
+    void this.close();
+  }
+
+  private accept(socket: net.Socket): void {
+    const ip = socket.remoteAddress ?? '';
+    const count = this.perIp.get(ip) ?? 0;
+    const max = this.options.maxClientCnxns;
+    if (max > 0 && count >= max) return void socket.destroy(); // ZooKeeper: "Too many connections from"
+    this.perIp.set(ip, count + 1);
+    const id = this.freeIds.pop() ?? this.nextWatcherId++;
+    this.byWatcher.set(id, new Connection(socket, id, this));
+  }
+
+  fourLetter(word: string): string | null {
+    return answerFourLetterWord(word, fourLetterSource(this), this.options.fourLetterWhitelist);
+  }
+
+  connect(conn: Connection, req: Parameters<ConnectionHost['connect']>[1]): void {
+    handleConnect(this.connectDeps, conn, req);
+  }
+
+  request(conn: Connection, xid: number, type: number, body: Buffer): void {
+    dispatchRequest(this, conn, xid, type, body);
+  }
+
+  /** Re-attaching a live session from a new connection closes the old one. */
+  private attach(conn: Connection, sessionId: bigint): void {
+    const old = this.bySession.get(sessionId);
+    if (old && old !== conn) old.close();
+    this.bySession.set(sessionId, conn);
+  }
+
+  closed(conn: Connection): void {
+    if (!this.byWatcher.delete(conn.watcherId)) return;
+    this.watches.removeWatcher(conn.watcherId);
+    this.freeIds.push(conn.watcherId);
+    if (this.bySession.get(conn.sessionId) === conn) this.bySession.delete(conn.sessionId);
+    const ip = conn.socket.remoteAddress ?? '';
+    const n = (this.perIp.get(ip) ?? 1) - 1;
+    if (n <= 0) this.perIp.delete(ip);
+    else this.perIp.set(ip, n);
+  }
+
+  deliver(watcher: number, frame: Uint8Array, acl: Parameters<WatchSink['deliver']>[2]): void {
+    const conn = this.byWatcher.get(watcher);
+    if (!conn || conn.state !== 'open') return;
+    if (acl && !checkACL(acl, Perms.READ, conn.authIds, this.options.superDigest)) return;
+    conn.send(frame);
+  }
+
+  /** Session expiry goes through the chain as a closeSession txn with no connection. */
+  private expire(sessionId: bigint): void {
+    dispatchRequest(this, null, 0, -11, Buffer.alloc(0), sessionId);
+  }
+
+  listen(): Promise<{ host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', reject);
+        this.tracker.start();
+        resolve(this.address()!);
+      });
+    });
+  }
+
+  address(): { host: string; port: number } | null {
+    const a = this.server.address();
+    return a && typeof a === 'object' ? { host: a.address, port: a.port } : null;
+  }
+
+  close(): Promise<void> {
+    this.tracker.stop();
+    for (const c of [...this.byWatcher.values()]) c.close();
+    return new Promise((resolve) => (this.server.listening ? this.server.close(() => resolve()) : resolve()));
+  }
+}
