@@ -4,6 +4,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shapeArgs, type Shape } from './shapes.js';
 
@@ -23,7 +24,14 @@ export interface ChildLine {
   skip?: string;
 }
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The repository root: the nearest folder above this file with a package.json (src or dist). */
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return `${dir}/`;
+}
+
+const ROOT = findRoot();
 const JAVA_SRC = `${ROOT}bench/watch/java`;
 /** Compiled at bench time into dist/ (git-ignored), never committed. */
 const JAVA_OUT = `${ROOT}dist/bench/watch/java-classes`;
@@ -37,6 +45,10 @@ export interface Limits {
   javaHeapMiB: number;
   /** A child still running after this is killed and its shape reported as timed out. */
   timeoutMs: number;
+  /** Warm-up rounds on a twentieth of the shape last at least this long. */
+  warmMs: number;
+  /** Full-size rounds (2 to 5) continue while this budget lasts; the best round is reported. */
+  budgetMs: number;
 }
 
 /** Compiles the Java harness; returns null when ready, otherwise why the Java rows are skipped. */
@@ -52,13 +64,14 @@ export function compileJava(): string | null {
 }
 
 function commandFor(impl: Impl, shape: Shape, limits: Limits): [string, string[]] {
+  const timing = [String(limits.warmMs), String(limits.budgetMs)];
   if (impl.startsWith('zk-')) {
     const cls = impl.slice(3);
     // G1, the JDK 17 default and what a ZooKeeper server runs with; -Xms left to the JVM.
-    return ['java', [`-Xmx${limits.javaHeapMiB}m`, '-cp', `${JAVA_OUT}:${JAVA_CLASSPATH}`, 'WatchBench', cls, ...shapeArgs(shape)]];
+    return ['java', [`-Xmx${limits.javaHeapMiB}m`, '-cp', `${JAVA_OUT}:${JAVA_CLASSPATH}`, 'WatchBench', cls, ...shapeArgs(shape), ...timing]];
   }
   const driver = fileURLToPath(new URL('./driver.js', import.meta.url));
-  return [process.execPath, ['--expose-gc', `--max-old-space-size=${limits.nodeHeapMiB}`, driver, impl, ...shapeArgs(shape)]];
+  return [process.execPath, ['--expose-gc', `--max-old-space-size=${limits.nodeHeapMiB}`, driver, impl, ...shapeArgs(shape), ...timing]];
 }
 
 /** Runs one child to completion; never rejects (a crash becomes a skip line). */

@@ -39,8 +39,8 @@ function parseArgs(argv: readonly string[]): Options {
 // figure the issue names. Children run one at a time, so the two never add up.
 function limits(quick: boolean): Limits {
   return quick
-    ? { nodeHeapMiB: 4096, javaHeapMiB: 2048, timeoutMs: 120_000 }
-    : { nodeHeapMiB: 14_336, javaHeapMiB: 8192, timeoutMs: 30 * 60_000 };
+    ? { nodeHeapMiB: 4096, javaHeapMiB: 2048, timeoutMs: 120_000, warmMs: 300, budgetMs: 500 }
+    : { nodeHeapMiB: 14_336, javaHeapMiB: 8192, timeoutMs: 30 * 60_000, warmMs: 2000, budgetMs: 15_000 };
 }
 
 function log(text: string): void {

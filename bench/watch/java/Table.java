@@ -23,6 +23,10 @@ final class Table {
         }
     }
 
+    long watches() {
+        return (long) watchers.length * perWatcher;
+    }
+
     /** /app/service-17/node-0042: a thousand nodes per service, like a service-discovery tree. */
     static String path(int i) {
         StringBuilder sb = new StringBuilder(32).append("/app/service-").append(i / 1000).append("/node-");
