@@ -1,0 +1,40 @@
+// Hashing and comparison of path bytes, and the multiplicative hash used by the integer sets.
+
+let seed: u64 = 0x243f6a8885a308d3;
+
+/** Seeds the path hash (from JS randomness) so crafted paths cannot force long probe chains. */
+export function setSeed(s: u32): void {
+  seed = 0x243f6a8885a308d3 ^ (<u64>s * 0x9e3779b97f4a7c15);
+}
+
+@inline function mix(h: u64, k: u64): u64 {
+  h = (h ^ k) * 0xff51afd7ed558ccd;
+  return h ^ (h >>> 32);
+}
+
+/**
+ * Hash of `n` bytes at `p`, eight at a time. Reads up to 7 bytes past the end: only call it on the
+ * input scratch buffer, which keeps that slack.
+ */
+export function hashBytes(p: usize, n: u32): u32 {
+  let h = seed ^ (<u64>n * 0x9e3779b97f4a7c15);
+  let i: u32 = 0;
+  for (; i + 8 <= n; i += 8) h = mix(h, load<u64>(p + i));
+  if (i < n) h = mix(h, load<u64>(p + i) & ((<u64>1 << (<u64>(n - i) << 3)) - 1));
+  h ^= h >>> 29;
+  h *= 0xc4ceb9fe1a85ec53;
+  return <u32>(h ^ (h >>> 32));
+}
+
+/** Byte equality of two ranges of length `n`, eight bytes at a time; never reads past the end. */
+export function bytesEqual(a: usize, b: usize, n: u32): bool {
+  let i: u32 = 0;
+  for (; i + 8 <= n; i += 8) if (load<u64>(a + i) != load<u64>(b + i)) return false;
+  for (; i < n; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
+  return true;
+}
+
+/** Home slot of an integer key in a table of `cap` (a power of two) slots: Fibonacci hashing. */
+@inline export function homeSlot(key: u32, cap: u32): u32 {
+  return (key * 0x9e3779b1) >>> (clz(cap) + 1);
+}
