@@ -26,10 +26,9 @@ export interface Line {
   skip?: string;
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
-
 /** JS heap in use after full collections (run twice: weak callbacks free more on the second). */
 function heapUsed(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc');
   gc();
   gc();

@@ -44,11 +44,17 @@ public final class WatchBench {
             System.exit(2);
         }
         WatchBench bench = new WatchBench(args);
-        bench.warmUp(Long.parseLong(args[5]));
-        bench.measure(Long.parseLong(args[6]));
+        int status = 0;
+        try {
+            bench.warmUp(Long.parseLong(args[5]));
+            bench.measure(Long.parseLong(args[6]));
+        } catch (Throwable e) {
+            bench.skip("failed: " + e);
+            status = 1;
+        }
         System.out.flush();
-        // WatcherCleaner's worker threads are not daemons: leave explicitly.
-        System.exit(0);
+        // WatcherCleaner's threads are not daemons: leave explicitly, also after a failure.
+        System.exit(status);
     }
 
     /**
