@@ -35,7 +35,7 @@ export class DataTree {
     this.addSystemNodes();
   }
 
-  /** /, /zookeeper, /zookeeper/quota and /zookeeper/config (READ-only ACL), all with zero stats. */
+  /** /, /zookeeper, /zookeeper/quota and /zookeeper/config (READ-only ACL). */
   private addSystemNodes(): void {
     const mk = (acl: readonly ACL[]): DataNode => ({ data: Buffer.alloc(0), acl: [...acl], stat: emptyStat(), children: new Set() });
     this.nodes.set('/', mk(OPEN_ACL_UNSAFE));
@@ -43,7 +43,11 @@ export class DataTree {
     this.nodes.set('/zookeeper/quota', mk(OPEN_ACL_UNSAFE));
     this.nodes.set('/zookeeper/config', mk(READ_ACL_UNSAFE));
     this.nodes.get('/')!.children.add('zookeeper');
-    this.nodes.get('/zookeeper')!.children.add('quota').add('config');
+    this.nodes.get('/zookeeper')!.children.add('config').add('quota');
+    // The stats a fresh Apache ZooKeeper 3.8 shows for its built-in nodes (seen over the wire).
+    this.nodes.get('/')!.stat.cversion = -1;
+    this.nodes.get('/zookeeper')!.stat.cversion = -2;
+    this.nodes.get('/zookeeper/config')!.stat.aversion = -1;
   }
 
   get(path: string): DataNode | undefined {

@@ -107,22 +107,26 @@ export class JuteWriter {
   }
 
   int(v: number): this {
-    this.view.setInt32(this.ensure(4), v);
+    const at = this.ensure(4); // before reading this.view: ensure may replace it
+    this.view.setInt32(at, v);
     return this;
   }
 
   long(v: bigint): this {
-    this.view.setBigInt64(this.ensure(8), BigInt.asIntN(64, v));
+    const at = this.ensure(8);
+    this.view.setBigInt64(at, BigInt.asIntN(64, v));
     return this;
   }
 
   bool(v: boolean): this {
-    this.buf[this.ensure(1)] = v ? 1 : 0;
+    const at = this.ensure(1);
+    this.buf[at] = v ? 1 : 0;
     return this;
   }
 
   raw(bytes: Uint8Array): this {
-    this.buf.set(bytes, this.ensure(bytes.length));
+    const at = this.ensure(bytes.length);
+    this.buf.set(bytes, at);
     return this;
   }
 
@@ -136,7 +140,8 @@ export class JuteWriter {
     if (v === null) return this.int(-1);
     const len = Buffer.byteLength(v, 'utf8');
     this.int(len);
-    this.buf.write(v, this.ensure(len), len, 'utf8');
+    const at = this.ensure(len);
+    this.buf.write(v, at, len, 'utf8');
     return this;
   }
 
