@@ -1,5 +1,5 @@
 // Public exports of the watchkeeper package. Internal modules are not re-exported.
 export * from './watch/types.js';
 export { OpCode, Err, EventType, KeeperState, Perms, CreateFlag, WatcherType, AddWatchMode } from './proto/constants.js';
-export { ReferenceWatchManager, validatePath, buildNotificationFrame } from './watch/core.js';
+export { WasmWatchManager, ReferenceWatchManager, validatePath, buildNotificationFrame } from './watch/core.js';
 export { createServer, type WatchkeeperServer, type ExtraServerOptions } from './server/server.js';

@@ -1,0 +1,42 @@
+// Typed view of the WASM watch core's exports (assembly/index.ts). Numbers only: i32/u32 as
+// number, the trigger's zxid as an i64 (bigint), booleans as 0/1. Pointers are byte offsets
+// into the instance's memory.
+export interface WatchCoreExports {
+  init(seed: number): void;
+  recover(): void;
+
+  inputPtr(): number;
+  inputCap(): number;
+  framePtr(): number;
+  outputPtr(): number;
+  outputCap(): number;
+  ensureInput(bytes: number): void;
+  ensureOutput(ids: number): void;
+
+  /** 1 mode added, 0 already there, -1 invalid path. */
+  addWatch(len: number, watcher: number, mode: number): number;
+  /** mode 0 = any. 1 / 0, -1 invalid path. */
+  containsWatch(len: number, watcher: number, mode: number): number;
+  /** mode 0 = all modes. 1 removed, 0 nothing, -1 invalid path. */
+  removeWatch(len: number, watcher: number, mode: number): number;
+  removeWatcher(watcher: number): void;
+  /** Number of watchers listed at outputPtr(), or -1 for an invalid path. */
+  trigger(len: number, type: number, zxid: bigint, suppressed: number): number;
+
+  reportWatcher(watcher: number): number;
+  reportPath(pathId: number): number;
+  pairModes(pathId: number, watcher: number): number;
+  pathIdLimit(): number;
+  pathLive(pathId: number): number;
+  pathBytes(pathId: number): number;
+  pathLength(pathId: number): number;
+  validPath(ptr: number, len: number): number;
+
+  totalWatches(): number;
+  connections(): number;
+  pathsWatched(): number;
+  recursiveWatches(): number;
+  watcherLimit(): number;
+  isRegistered(watcher: number): number;
+  heapBytes(): number;
+}

@@ -1,0 +1,246 @@
+// The drop-in WatchManager backed by the WASM core (assembly/). Each manager owns one instance and
+// its memory, so DataTree's data and child managers are independent; the suppress list handed from
+// one trigger to the other is a plain Int32Array copy into the second instance's buffer.
+// Only numbers cross the boundary: path bytes are written into the core's input buffer (copied
+// from a Uint8Array, or TextEncoder.encodeInto for strings), results are read through typed-array
+// views. Any call that can allocate may grow memory, which detaches every view, so views are
+// rebuilt whenever memory.buffer changed. A failed memory.grow traps inside the core before any
+// table mutation (the core reserves first); we call recover() and throw WatchMemoryError.
+// Order: triggerWatch lists watchers in table order (not sorted); reports list watcher ids in
+// ascending order and each watcher's paths in table order.
+import { instantiateWatchCore, WasmAbortError, type WatchCoreOptions } from '../wasm/loader.js';
+import type { WatchCoreExports } from '../wasm/watchcore.js';
+import { checkMode, checkWatcher } from './args.js';
+import { NOTIFICATION_FRAME_OVERHEAD } from './frame.js';
+import { decodePath, validatePath, validatePathBytes } from './path.js';
+import {
+  InvalidPathError,
+  WatcherMode,
+  WatchMemoryError,
+  type TriggerResult,
+  type WatchManager,
+  type WatcherModeBit,
+  type WatchesSummary,
+} from './types.js';
+
+export type WasmWatchManagerOptions = WatchCoreOptions;
+
+const encoder = new TextEncoder();
+const INVALID = -1;
+
+export class WasmWatchManager implements WatchManager {
+  private readonly core: WatchCoreExports;
+  private readonly memory: WebAssembly.Memory;
+  private buffer!: ArrayBuffer;
+  private bytes!: Uint8Array;
+  private ids!: Int32Array;
+  /** The input buffer, exactly; encodeInto writes into it. */
+  private input!: Uint8Array;
+  private inputPtr = 0;
+
+  constructor(opts: WasmWatchManagerOptions = {}) {
+    const { exports, memory } = instantiateWatchCore(opts);
+    this.core = exports;
+    this.memory = memory;
+    this.rebuildViews();
+  }
+
+  /** Recreates the views after memory grew or the input buffer moved. */
+  private rebuildViews(): void {
+    this.buffer = this.memory.buffer as ArrayBuffer;
+    this.bytes = new Uint8Array(this.buffer);
+    this.ids = new Int32Array(this.buffer);
+    this.inputPtr = this.core.inputPtr();
+    this.input = new Uint8Array(this.buffer, this.inputPtr, this.core.inputCap());
+  }
+
+  private syncViews(): void {
+    if (this.memory.buffer !== this.buffer) this.rebuildViews();
+  }
+
+  /** Writes the path's UTF-8 bytes into the input buffer; returns their length. */
+  private writePath(path: string | Uint8Array): number {
+    if (typeof path !== 'string') {
+      if (path.length > this.input.length) this.growInput(path.length);
+      this.bytes.set(path, this.inputPtr);
+      return path.length;
+    }
+    let r = encoder.encodeInto(path, this.input);
+    if (r.read < path.length) {
+      this.growInput(path.length * 3);
+      r = encoder.encodeInto(path, this.input);
+    }
+    return r.written;
+  }
+
+  private growInput(bytes: number): void {
+    this.guard(() => this.core.ensureInput(bytes));
+    this.rebuildViews();
+  }
+
+  /** Runs a core call that may allocate; maps an out-of-memory trap to WatchMemoryError. */
+  private guard<T>(call: () => T): T {
+    try {
+      return call();
+    } catch (e) {
+      throw this.failed(e);
+    } finally {
+      this.syncViews();
+    }
+  }
+
+  private failed(e: unknown): Error {
+    this.core.recover();
+    const oom =
+      (e instanceof WebAssembly.RuntimeError && /unreachable/.test(e.message)) ||
+      (e instanceof WasmAbortError && /Allocation too large/.test(e.message));
+    if (!oom) return e as Error;
+    const mib = this.memory.buffer.byteLength / 2 ** 20;
+    return new WatchMemoryError(`watch table out of memory at ${mib} MiB (${this.core.totalWatches()} watches); nothing was changed`);
+  }
+
+  /** The reason ZooKeeper gives for an invalid path (the core only says "invalid"). */
+  private invalid(path: string | Uint8Array): InvalidPathError {
+    try {
+      if (typeof path === 'string') validatePath(path);
+      else validatePathBytes(path);
+    } catch (e) {
+      if (e instanceof InvalidPathError) return e;
+    }
+    const text = typeof path === 'string' ? path : decodePath(path);
+    return new InvalidPathError(text, 'invalid path');
+  }
+
+  addWatch(path: string | Uint8Array, watcher: number, mode: WatcherModeBit = WatcherMode.Standard): boolean {
+    checkWatcher(watcher);
+    checkMode(mode);
+    const len = this.writePath(path);
+    let r: number;
+    try {
+      r = this.core.addWatch(len, watcher, mode);
+    } catch (e) {
+      this.syncViews();
+      throw this.failed(e);
+    }
+    this.syncViews();
+    if (r === INVALID) throw this.invalid(path);
+    return r === 1;
+  }
+
+  containsWatcher(path: string | Uint8Array, watcher: number, mode?: WatcherModeBit): boolean {
+    checkWatcher(watcher);
+    if (mode !== undefined) checkMode(mode);
+    const r = this.core.containsWatch(this.writePath(path), watcher, mode ?? 0);
+    if (r === INVALID) throw this.invalid(path);
+    return r === 1;
+  }
+
+  removeWatch(path: string | Uint8Array, watcher: number, mode?: WatcherModeBit): boolean {
+    checkWatcher(watcher);
+    if (mode !== undefined) checkMode(mode);
+    const r = this.core.removeWatch(this.writePath(path), watcher, mode ?? 0);
+    if (r === INVALID) throw this.invalid(path);
+    return r === 1;
+  }
+
+  removeWatcher(watcher: number): void {
+    checkWatcher(watcher);
+    this.core.removeWatcher(watcher);
+  }
+
+  triggerWatch(path: string | Uint8Array, type: number, zxid: bigint, suppress?: ArrayLike<number>): TriggerResult {
+    const len = this.writePath(path);
+    const suppressed = suppress ? this.writeSuppress(suppress) : 0;
+    let n: number;
+    try {
+      n = this.core.trigger(len, type, zxid, suppressed);
+    } catch (e) {
+      this.syncViews();
+      throw this.failed(e);
+    }
+    this.syncViews();
+    if (n === INVALID) throw this.invalid(path);
+    return {
+      watchers: new Int32Array(this.buffer, this.core.outputPtr(), n),
+      frame: new Uint8Array(this.buffer, this.core.framePtr(), NOTIFICATION_FRAME_OVERHEAD + len),
+    };
+  }
+
+  /** Copies suppressed ids into the output buffer, where the core reads them first. */
+  private writeSuppress(suppress: ArrayLike<number>): number {
+    const n = suppress.length;
+    if (n === 0) return 0;
+    if (n > this.core.outputCap()) this.guard(() => this.core.ensureOutput(n));
+    const at = this.core.outputPtr() >>> 2;
+    if (suppress instanceof Int32Array) this.ids.set(suppress, at);
+    else for (let i = 0; i < n; i++) this.ids[at + i] = suppress[i];
+    return n;
+  }
+
+  size(): number {
+    return this.core.totalWatches();
+  }
+
+  summary(): WatchesSummary {
+    return {
+      numConnections: this.core.connections(),
+      numPaths: this.core.pathsWatched(),
+      totalWatches: this.core.totalWatches(),
+    };
+  }
+
+  watchesByWatcher(): Map<number, string[]> {
+    const out = new Map<number, string[]>();
+    const names = new Map<number, string>();
+    const limit = this.core.watcherLimit();
+    for (let w = 0; w < limit; w++) {
+      if (!this.core.isRegistered(w)) continue;
+      const ids = this.readList(() => this.core.reportWatcher(w));
+      out.set(w, Array.from(ids, (id) => this.pathName(id, names)));
+    }
+    return out;
+  }
+
+  watchesByPath(): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    const limit = this.core.pathIdLimit();
+    for (let id = 1; id < limit; id++) {
+      if (!this.core.pathLive(id)) continue;
+      const name = this.pathName(id, new Map());
+      out.set(name, Array.from(this.readList(() => this.core.reportPath(id))).sort((a, b) => a - b));
+    }
+    return out;
+  }
+
+  /** Runs a report export and copies the ids it listed. */
+  private readList(report: () => number): Int32Array {
+    const n = this.guard(report);
+    const at = this.core.outputPtr() >>> 2;
+    return this.ids.slice(at, at + n);
+  }
+
+  private pathName(id: number, cache: Map<number, string>): string {
+    let name = cache.get(id);
+    if (name === undefined) {
+      const at = this.core.pathBytes(id);
+      name = decodePath(this.bytes.subarray(at, at + this.core.pathLength(id)));
+      cache.set(id, name);
+    }
+    return name;
+  }
+
+  /** Pairs holding a persistent-recursive bit. */
+  recursiveWatchCount(): number {
+    return this.core.recursiveWatches();
+  }
+
+  /** Bytes in the core's live heap blocks (tables, sets, path copies, I/O buffers). */
+  heapBytes(): number {
+    return this.core.heapBytes();
+  }
+
+  /** Size of the instance's memory (it never shrinks). */
+  memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+}
