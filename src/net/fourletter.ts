@@ -50,7 +50,7 @@ export interface ConnectionInfo {
   /** Last client xid; negative values are not printed (ZooKeeper starts at -1). */
   lastCxid: number;
   lastZxid: bigint;
-  /** Wall-clock ms of the last response. */
+  /** Time of the last response in ms; ZooKeeper prints its monotonic clock here, not wall time. */
   lastResponseTime: number;
   lastLatency: number;
   minLatency: number;
@@ -82,7 +82,7 @@ export interface ExpiryBucket {
 export interface FourLetterSource {
   /** e.g. fullVersion('0.1.0'). */
   version: string;
-  /** False while starting/stopping: most words then answer ZooKeeper's "not currently serving". */
+  /** False while starting/stopping: words other than ruok/envi then answer ZK_NOT_SERVING (isro: "null"). */
   isRunning?(): boolean;
   stats(): ServerStatsView;
   connections(): Iterable<ConnectionInfo>;
@@ -125,6 +125,10 @@ export interface MonitorValues {
   maxFileDescriptorCount?: number;
 }
 
+/**
+ * The words answered. ZooKeeper 3.8 also knows gtmk/stmk (trace masks) and hash (tree digests);
+ * watchkeeper has neither, so those bytes are not treated as a word.
+ */
 export const FOUR_LETTER_WORDS: ReadonlySet<string> = new Set([
   'ruok', 'srvr', 'stat', 'envi', 'cons', 'conf', 'mntr', 'wchs',
   'wchc', 'wchp', 'dump', 'isro', 'dirs', 'crst', 'srst',
