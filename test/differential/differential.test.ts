@@ -11,6 +11,7 @@ import { startZooKeeper, type RunningServer } from '../helpers/zookeeper.js';
 import { diffReplies } from './diff.js';
 import { normalise } from './normalise.js';
 import { scenarios, type Scenario } from './scenarios.js';
+import { reconnectScenario, type ReconnectResult } from './reconnect.js';
 
 let zk: RunningServer;
 let subject: RunningServer;
@@ -57,4 +58,40 @@ describe(`differential: Apache ZooKeeper vs ${process.env.WK_SUBJECT ?? 'watchke
       expect(diffs.join('\n'), `scenario "${s.name}" differs:\n${diffs.join('\n')}`).toBe('');
     });
   }
+});
+
+// The client fills 128 KB batches with one-shot watches first and persistent ones last; a batch
+// holding persistent watches goes as SetWatches2 (105), the others as SetWatches (101).
+const SET_WATCHES = 101;
+const SET_WATCHES2 = 105;
+const sorted = (l: string[]): string[] => [...l].sort();
+const count = (r: ReconnectResult, op: number): number => r.opcodes.filter((o) => o === op).length;
+
+function summary(r: ReconnectResult): object {
+  return { catchUp: sorted(r.catchUp), after: sorted(r.after) };
+}
+
+describe('Java client reconnect with thousands of watches (SetWatches2)', () => {
+  it('re-arms every watch and delivers the same catch-up events as ZooKeeper', async () => {
+    const [ref, sub] = await Promise.all([reconnectScenario(zk), reconnectScenario(subject)]);
+    if (process.env.DIFF_DUMP) {
+      const show = (r: ReconnectResult) => ({ setWatches: count(r, SET_WATCHES), setWatches2: count(r, SET_WATCHES2), ...summary(r) });
+      writeFileSync(join(process.env.DIFF_DUMP, 'reconnect.json'), JSON.stringify({ zookeeper: show(ref), subject: show(sub) }, null, 1));
+    }
+    const failed = [...ref.replies, ...sub.replies].filter((r) => r.rc !== 0 || r.complete === false || r.ok === false);
+    expect(failed, 'every step succeeds').toEqual([]);
+    expect(count(ref, SET_WATCHES) + count(ref, SET_WATCHES2)).toBeGreaterThan(2);
+    expect(count(ref, SET_WATCHES2)).toBeGreaterThanOrEqual(1);
+    expect([count(sub, SET_WATCHES), count(sub, SET_WATCHES2)]).toEqual([count(ref, SET_WATCHES), count(ref, SET_WATCHES2)]);
+    expect(summary(sub)).toEqual(summary(ref));
+    // What ZooKeeper's DataTree.setWatches promises, independent of the comparison above.
+    expect(sub.catchUp).toEqual(expect.arrayContaining([
+      'None:Disconnected ', 'None:SyncConnected ', 'NodeDataChanged:SyncConnected P/5',
+      'NodeCreated:SyncConnected P/7/new', 'NodeChildrenChanged:SyncConnected P/7', 'NodeDeleted:SyncConnected P/11',
+    ]));
+    expect(sub.after).toEqual(expect.arrayContaining([
+      'NodeDataChanged:SyncConnected P/20', 'NodeCreated:SyncConnected P/30/new',
+      'NodeChildrenChanged:SyncConnected P', 'NodeCreated:SyncConnected /sw2r/later',
+    ]));
+  }, 180_000);
 });

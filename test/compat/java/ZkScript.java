@@ -177,14 +177,14 @@ public final class ZkScript {
         out.put("events", events(s(t).drain()));
     }
 
-    /** Issues N async requests at once (bulkCreate PREFIX N / bulkWatch PREFIX N data|exists|child). */
+    /** Issues N async requests at once: bulkCreate PREFIX N, or bulkWatch PREFIX N data|exists|child [SUFFIX]. */
     private void bulk(List<String> t, Json.Obj out, boolean watch) throws Exception {
         ZooKeeper zk = s(t).zk;
         int n = Integer.parseInt(t.get(3));
         CountDownLatch done = new CountDownLatch(n);
         Map<Integer, Integer> codes = new java.util.concurrent.ConcurrentHashMap<>();
         for (int i = 0; i < n; i++) {
-            String path = t.get(2) + "/" + i;
+            String path = t.get(2) + "/" + i + (t.size() > 5 ? t.get(5) : "");
             if (!watch) {
                 zk.create(path, new byte[0], Specs.acl("open"), Specs.mode("PERSISTENT"), (rc, p, c, name) -> { codes.merge(rc, 1, Integer::sum); done.countDown(); }, null);
             } else if (t.get(4).equals("data")) {
