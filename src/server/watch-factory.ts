@@ -1,6 +1,23 @@
-// The default watch table implementation. The WASM manager replaces the reference one as the
-// default once it is built; tests pass a factory to run the server over either.
+// The default watch table implementation: the WASM manager, falling back to the TypeScript
+// reference (same interface, same semantics) when build/watchcore.wasm has not been built.
+// Tests pass a factory to run the server over either.
 import { ReferenceWatchManager } from '../watch/reference.js';
 import type { WatchManager } from '../watch/types.js';
+import { WasmWatchManager } from '../watch/wasm-manager.js';
 
-export const defaultWatchManagerFactory = (): WatchManager => new ReferenceWatchManager();
+let warned = false;
+
+export const wasmWatchManagerFactory = (): WatchManager => new WasmWatchManager();
+export const referenceWatchManagerFactory = (): WatchManager => new ReferenceWatchManager();
+
+export function defaultWatchManagerFactory(): WatchManager {
+  try {
+    return wasmWatchManagerFactory();
+  } catch (e) {
+    if (!warned) {
+      warned = true;
+      console.warn(`watchkeeper: WASM watch core unavailable (${(e as Error).message}); using the TypeScript watch manager`);
+    }
+    return referenceWatchManagerFactory();
+  }
+}
