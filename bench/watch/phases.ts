@@ -111,21 +111,29 @@ export function warmUp(make: SubjectFactory, s: Shape, warmMs: number): void {
   for (let round = 0; round < 3 || Date.now() < end; round++) runRound(make, s, paths, false);
 }
 
-/** Bytes per watch the subject holds: JS heap growth plus off-heap memory minus path bytes. */
+/**
+ * Bytes per watch the subject holds: JS heap growth for the reference; for wasm, the core's heap
+ * blocks in use minus the path copies, plus the wrapper's JS heap growth when positive (its few
+ * objects are below the heap readings' noise, which can come out at minus a few MiB).
+ */
 function bytesOf(subject: Subject, heapBase: number, watches: number): Bytes {
   const heap = heapUsed() - heapBase;
   const off: OffHeap | null = subject.offHeap();
   if (!off) return { table: heap / watches };
-  const table = (off.inUse - off.pathBytes + heap) / watches;
+  const table = (off.inUse - off.pathBytes + Math.max(0, heap)) / watches;
   const mib = (x: number): string => (x / 2 ** 20).toFixed(1);
-  const note = `WASM ${mib(off.inUse)} MiB in use incl. ${mib(off.pathBytes)} MiB path bytes, JS heap +${mib(heap)} MiB`;
+  const note = `WASM heap blocks ${mib(off.inUse)} MiB in use incl. ${mib(off.pathBytes)} MiB path copies ` +
+    `(linear memory ${mib(off.memory)} MiB), JS heap +${mib(heap)} MiB`;
   return { table, paths: off.pathBytes / watches, note };
 }
 
-/** Keeps the fastest time of each op and the smallest memory figure (noise only adds). */
+/**
+ * Keeps the fastest time of each op (scheduling noise only adds time) and the first round's
+ * memory figure (GC noise goes both ways, so no round is "better").
+ */
 function best(a: Round | undefined, b: Round): Round {
   if (!a) return b;
-  const bytes = a.bytes && b.bytes && b.bytes.table < a.bytes.table ? b.bytes : a.bytes ?? b.bytes;
+  const bytes = a.bytes ?? b.bytes;
   return {
     addNs: Math.min(a.addNs, b.addNs),
     triggerNs: Math.min(a.triggerNs, b.triggerNs),

@@ -12,7 +12,10 @@ final class Round {
         this.watches = watches;
     }
 
-    /** Fastest time per op and smallest heap growth over both rounds (noise only adds). */
+    /**
+     * Fastest time per op (scheduling noise only adds time); the first round's heap growth (GC
+     * noise goes both ways, so no round is "better").
+     */
     static Round best(Round a, Round b) {
         if (a == null) {
             return b;
@@ -23,7 +26,6 @@ final class Round {
             a.removeNs = b.removeNs;
             a.removeNote = b.removeNote;
         }
-        a.bytes = Math.min(a.bytes, b.bytes);
         return a;
     }
 }

@@ -74,7 +74,7 @@ public final class WatchBench {
 
     /**
      * Full-size rounds on fresh tables, at least two and more while budgetMs lasts (at most 5);
-     * the best ns per op of the rounds is printed, and the smallest heap growth. The first round
+     * the best ns per op of the rounds is printed, and the first round's heap growth. The first round
      * also finishes the JIT warm-up at the real sizes (a full-size table takes other branches:
      * bigger BitSets, resized hash tables).
      */
