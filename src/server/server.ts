@@ -3,10 +3,14 @@
 // they expire or are closed.
 import net from 'node:net';
 import { checkACL } from '../data/acl.js';
+import { ContainerManager, defaultContainerOptions, type ContainerOptions } from '../data/containers.js';
+import { encode } from '../proto/schema.js';
+import { DeleteContainerRequestRec } from '../processor/ops/delete.js';
+import { OpCode, Perms } from '../proto/constants.js';
 import { DataTree } from '../data/tree.js';
 import { Connection, type ConnectionHost } from '../net/connection.js';
 import { answerFourLetterWord } from '../net/fourletter.js';
-import { Perms } from '../proto/constants.js';
+
 import { Pipeline } from '../processor/chain.js';
 import { ChangeTable } from '../processor/changes.js';
 import type { ProcessorContext } from '../processor/context.js';
@@ -27,6 +31,8 @@ export interface ExtraServerOptions {
   txnLog?: TxnLog;
   /** Notification header zxid: 'minus1' as ZooKeeper 3.8 (default), 'txn' as 3.9+. */
   notificationZxid?: 'minus1' | 'txn';
+  /** Container/TTL reaping (znode.container.* system properties in ZooKeeper). */
+  containers?: Partial<ContainerOptions>;
 }
 
 export interface WatchkeeperServer {
@@ -54,6 +60,7 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
   readonly startedAt = Date.now();
   private readonly server = net.createServer((s) => this.accept(s));
   private readonly connectDeps: ConnectDeps;
+  readonly containers: ContainerManager;
 
   constructor(readonly options: ServerOptions, extra: ExtraServerOptions) {
     this.tree = new DataTree(options.extendedTypesEnabled);
@@ -64,6 +71,13 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
     this.ctx = this.context();
     this.pipeline = new Pipeline(this.ctx, extra.txnLog ?? new MemoryTxnLog(), (err) => this.logFailed(err));
     this.connectDeps = this.connectDependencies();
+    const copts = { ...defaultContainerOptions, ...extra.containers };
+    this.containers = new ContainerManager(this.tree, copts, (path) => this.reapContainer(path));
+  }
+
+  /** The ContainerManager's request: session 0, no connection, the raw path as body. */
+  private reapContainer(path: string): void {
+    dispatchRequest(this, null, 0, OpCode.deleteContainer, encode(DeleteContainerRequestRec, { path }), 0n);
   }
 
   private context(): ProcessorContext {
@@ -153,7 +167,7 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
 
   /** Session expiry goes through the chain as a closeSession txn with no connection. */
   private expire(sessionId: bigint): void {
-    dispatchRequest(this, null, 0, -11, Buffer.alloc(0), sessionId);
+    dispatchRequest(this, null, 0, OpCode.closeSession, Buffer.alloc(0), sessionId);
   }
 
   listen(): Promise<{ host: string; port: number }> {
@@ -162,6 +176,7 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
       this.server.listen(this.options.port, this.options.host, () => {
         this.server.off('error', reject);
         this.tracker.start();
+        this.containers.start();
         resolve(this.address()!);
       });
     });
@@ -174,6 +189,7 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
 
   close(): Promise<void> {
     this.tracker.stop();
+    this.containers.stop();
     for (const c of [...this.byWatcher.values()]) c.close();
     return new Promise((resolve) => (this.server.listening ? this.server.close(() => resolve()) : resolve()));
   }

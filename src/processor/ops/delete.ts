@@ -9,6 +9,7 @@ import { requirePerm, type ProcessorContext } from '../context.js';
 import { OpError, type Request } from '../request.js';
 import { nextVersion, parentForDelete } from './pathcheck.js';
 import type { WriteOp } from './types.js';
+import type { Codec } from '../../proto/schema.js';
 
 function recordDelete(ctx: ProcessorContext, parentPath: string, path: string, zxid: bigint): void {
   const parent = ChangeTable.duplicate(ctx.changes.get(parentPath), zxid);
@@ -34,10 +35,23 @@ export const del: WriteOp = {
   respond() {},
 };
 
+/** DeleteContainerRequest is not a jute record: the body is the path's UTF-8 bytes, nothing else. */
+const rawPath: Codec<{ path: string }> = {
+  read(r) {
+    const path = Buffer.from(r.buf.subarray(r.offset, r.end)).toString('utf8');
+    r.offset = r.end;
+    return { path };
+  },
+  write(w, v) {
+    w.raw(Buffer.from(v.path, 'utf8'));
+  },
+};
+export const DeleteContainerRequestRec = rawPath;
+
 /** deleteContainer (the ContainerManager's own request; clients may send it too): no ACL check. */
 export const deleteContainer: WriteOp = {
   kind: 'write',
-  codec: DeleteRequestRec,
+  codec: rawPath,
   prep(ctx, _req, rec: { path: string }, hdr) {
     const path = rec.path;
     const parentPath = parentForDelete(path);
