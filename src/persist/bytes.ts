@@ -98,8 +98,11 @@ export class ByteWriter {
     return at;
   }
 
+  // Each write reserves room before touching `this.buf`: room() may swap in a bigger buffer, and
+  // `this.buf.write(v, this.room(n))` would evaluate the old buffer first.
   int(v: number): this {
-    this.buf.writeInt32BE(v, this.room(4));
+    const at = this.room(4);
+    this.buf.writeInt32BE(v, at);
     return this;
   }
 
@@ -119,12 +122,14 @@ export class ByteWriter {
   }
 
   byte(v: number): this {
-    this.buf[this.room(1)] = v;
+    const at = this.room(1);
+    this.buf[at] = v;
     return this;
   }
 
   raw(b: Uint8Array): this {
-    this.buf.set(b, this.room(b.length));
+    const at = this.room(b.length);
+    this.buf.set(b, at);
     return this;
   }
 
@@ -136,7 +141,8 @@ export class ByteWriter {
   /** UTF-8 bytes with no length prefix. */
   text(s: string): this {
     const len = Buffer.byteLength(s, 'utf8');
-    this.buf.write(s, this.room(len), len, 'utf8');
+    const at = this.room(len);
+    this.buf.write(s, at, len, 'utf8');
     return this;
   }
 
@@ -144,7 +150,8 @@ export class ByteWriter {
     if (s === null) return this.int(-1);
     const len = Buffer.byteLength(s, 'utf8');
     this.int(len);
-    this.buf.write(s, this.room(len), len, 'utf8');
+    const at = this.room(len);
+    this.buf.write(s, at, len, 'utf8');
     return this;
   }
 
