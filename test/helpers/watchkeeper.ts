@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LOOPBACK } from './ports.js';
-import { fourLetter } from './fourletter.js';
-import { captureOutput, guardChild, spawnTracked, stopChild } from './processes.js';
+import type { ChildProcess } from 'node:child_process';
+import { guardChild, spawnTracked, stopChild } from './processes.js';
 import type { RunningServer } from './zookeeper.js';
 
 /** The options createServer takes (Partial<ServerOptions>); kept loose so helpers compile alone. */
@@ -43,25 +43,39 @@ export async function startWatchkeeper(opts: WatchkeeperOptions = {}): Promise<R
 
 const CLI = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
 
-/** watchkeeper as a child process from the CLI build (npm run build first). */
-export async function startWatchkeeperProcess(port: number, extraArgs: string[] = []): Promise<RunningServer> {
+/** Resolves with the port from the CLI's "watchkeeper listening on HOST:PORT" line. */
+function listeningPort(child: ChildProcess, timeoutMs: number): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`watchkeeper CLI did not start: ${out.slice(-2000)}`)), timeoutMs);
+    const onData = (c: Buffer): void => {
+      out += c.toString();
+      const m = /listening on \S+:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolvePort(Number(m[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`watchkeeper CLI exited with ${code}: ${out.slice(-2000)}`)));
+  });
+}
+
+/** watchkeeper as a child process from the CLI build (npm run build first), on a free port. */
+export async function startWatchkeeperProcess(extraArgs: string[] = []): Promise<RunningServer> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
   const dataDir = mkdtempSync(join(tmpdir(), 'wk-data-'));
-  const args = [CLI, '--host', LOOPBACK, '--port', String(port), '--data-dir', dataDir, ...extraArgs];
+  const args = [CLI, '--host', LOOPBACK, '--port', '0', '--data-dir', dataDir, ...extraArgs];
   const child = spawnTracked(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   guardChild(child);
-  const output = captureOutput(child);
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline && child.exitCode === null) {
-    if ((await fourLetter(LOOPBACK, port, 'ruok', 1000).catch(() => '')) === 'imok') {
-      const stop = async (): Promise<void> => {
-        await stopChild(child);
-        rmSync(dataDir, { recursive: true, force: true });
-      };
-      return { kind: 'watchkeeper', host: LOOPBACK, port, connectString: `${LOOPBACK}:${port}`, stop };
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stopChild(child);
-  throw new Error(`watchkeeper CLI did not answer ruok on ${port}: ${output().slice(-2000)}`);
+  const port = await listeningPort(child, 20_000).catch(async (e: Error) => {
+    await stopChild(child);
+    throw e;
+  });
+  const stop = async (): Promise<void> => {
+    await stopChild(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { kind: 'watchkeeper', host: LOOPBACK, port, connectString: `${LOOPBACK}:${port}`, stop };
 }
