@@ -30,6 +30,14 @@ export function emptyStat(): StatPersisted {
   return createStat(0n, 0n, 0n);
 }
 
+/**
+ * DataTree.getClientEphemeralOwner: clients see 0 for containers and TTL nodes; only a session
+ * owner is shown. TTL owners carry 0xFF in the top byte, containers are Long.MIN_VALUE.
+ */
+export function clientEphemeralOwner(owner: bigint): bigint {
+  return owner < 0n && (owner === -0x8000000000000000n || owner >> 56n === -1n) ? 0n : owner;
+}
+
 /** The client-visible Stat of a node (DataNode.copyStat). */
 export function statOf(n: DataNode): Stat {
   const s = n.stat;
@@ -41,7 +49,7 @@ export function statOf(n: DataNode): Stat {
     version: s.version,
     cversion: s.cversion,
     aversion: s.aversion,
-    ephemeralOwner: s.ephemeralOwner,
+    ephemeralOwner: clientEphemeralOwner(s.ephemeralOwner),
     dataLength: n.data === null ? 0 : n.data.length,
     numChildren: n.children.size,
     pzxid: s.pzxid,
