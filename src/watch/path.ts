@@ -53,7 +53,7 @@ function isInvalidChar(c: number): boolean {
   return (c > 0 && c <= 0x1f) || (c >= 0x7f && c <= 0x9f) || (c >= 0xd800 && c <= 0xf8ff) || c >= 0xfff0;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: false });
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /** Decodes path bytes the way jute does (malformed input becomes U+FFFD). */
 export function decodePath(bytes: Uint8Array): string {
