@@ -50,6 +50,10 @@ export interface SnapshotWritten {
   bytes: number;
   nodes: number;
   digest: ZxidDigest | null;
+  /** Longest synchronous stretch of the write, in ms: the worst event-loop stall it caused. */
+  maxSliceMs: number;
+  /** The longest stretch in process CPU time (robust on a shared machine). */
+  maxSliceCpuMs: number;
 }
 
 /** Streams encoded bytes to a file with a running Adler-32, as SnapStream's CheckedOutputStream. */
@@ -71,9 +75,18 @@ class CheckedSink {
     if (performance.now() - this.sliceStart >= SLICE_MS) await this.flush();
   }
 
+  /** Longest run of synchronous work between two writes (what the event loop waits for). */
+  maxSliceMs = 0;
+  /** The same in CPU time, which other processes competing for the core cannot inflate. */
+  maxSliceCpuMs = 0;
+  private sliceCpu = process.cpuUsage();
+
   async flush(): Promise<void> {
     const bytes = this.w.view();
     this.checksum = adler32(bytes, 0, bytes.length, this.checksum);
+    this.maxSliceMs = Math.max(this.maxSliceMs, performance.now() - this.sliceStart);
+    const cpu = process.cpuUsage(this.sliceCpu);
+    this.maxSliceCpuMs = Math.max(this.maxSliceCpuMs, (cpu.user + cpu.system) / 1000);
     let done = 0;
     while (done < bytes.length) {
       const r = await this.fh.write(bytes, done, bytes.length - done, this.written + done);
@@ -82,6 +95,7 @@ class CheckedSink {
     this.written += bytes.length;
     this.w.reset();
     this.sliceStart = performance.now();
+    this.sliceCpu = process.cpuUsage();
   }
 
   /** SnapStream.sealStream: the checksum of everything before it, then the string "/". */
@@ -145,7 +159,7 @@ export async function writeSnapshot(dataDir: string, input: SnapshotInput, opts:
     await fh.close();
     await rename(tmp, path);
     if (opts.fsync ?? true) await syncDir(dir);
-    return { path, bytes: sink.written, nodes, digest };
+    return { path, bytes: sink.written, nodes, digest, maxSliceMs: sink.maxSliceMs, maxSliceCpuMs: sink.maxSliceCpuMs };
   } catch (e) {
     await fh.close().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
