@@ -4,3 +4,4 @@ export { OpCode, Err, EventType, KeeperState, Perms, CreateFlag, WatcherType, Ad
 export { WasmWatchManager, ReferenceWatchManager, validatePath, buildNotificationFrame } from './watch/core.js';
 export { createServer, type WatchkeeperServer, type ExtraServerOptions } from './server/server.js';
 export { defaultOptions, parseZooCfg, resolveOptions, ConfigError, type ServerOptions, type ServerOptionsInput } from './server/config.js';
+export * as persist from './persist/index.js';
