@@ -4,7 +4,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecoveryError, TxnLogWriter, purge, recover, writeSnapshot, type SnapshotNode, type TxnRecord } from '../../../src/persist/index.js';
+import { RecoveryError, TxnLogWriter, purge, recover, startAutopurge, writeSnapshot, type SnapshotNode, type TxnRecord } from '../../../src/persist/index.js';
 import { Op, OPEN_ACL, createTxn, header } from './txn-codec.js';
 
 const roots: string[] = [];
@@ -147,6 +147,17 @@ describe('purge', () => {
     const names = await readdir(v2());
     expect(names).toContain('snapshot.10');
     expect(names).not.toContain('snapshot.0');
+  });
+
+  it('autopurge runs on its interval until stopped', async () => {
+    await history(100, [16, 32, 48, 64]);
+    const stop = startAutopurge(dir, 3, 20);
+    try {
+      for (let i = 0; i < 100 && (await readdir(v2())).includes('snapshot.0'); i++) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      stop();
+    }
+    expect(await readdir(v2())).not.toContain('snapshot.0');
   });
 
   it('refuses to keep fewer than 3', async () => {

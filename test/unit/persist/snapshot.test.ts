@@ -162,7 +162,9 @@ describe('event loop', () => {
     expect(w.maxSliceCpuMs).toBeLessThan(50);
     if (limit !== undefined) expect(maxStall).toBeLessThan(limit);
     let n = 0;
+    const r0 = performance.now();
     await readSnapshot(w.path, { onNode: () => n++ });
+    console.log(`read back ${n} nodes in ${(performance.now() - r0).toFixed(0)} ms`);
     expect(n).toBe(w.nodes);
   }, 120_000);
 });
