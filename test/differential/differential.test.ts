@@ -12,6 +12,7 @@ import { diffReplies } from './diff.js';
 import { normalise } from './normalise.js';
 import { scenarios, type Scenario } from './scenarios.js';
 import { reconnectScenario, type ReconnectResult } from './reconnect.js';
+import { expiryScenario } from './expiry.js';
 
 let zk: RunningServer;
 let subject: RunningServer;
@@ -94,4 +95,15 @@ describe('Java client reconnect with thousands of watches (SetWatches2)', () => 
       'NodeChildrenChanged:SyncConnected P', 'NodeCreated:SyncConnected /sw2r/later',
     ]));
   }, 180_000);
+});
+
+describe('session expiry', () => {
+  it('deletes the expired session\'s ephemerals, notifies watchers and tells the client Expired', async () => {
+    const [ref, sub] = await Promise.all([expiryScenario(zk), expiryScenario(subject)]);
+    const failed = [...ref.replies, ...sub.replies].filter((r) => r.rc !== 0 || r.complete === false || r.ok === false);
+    expect(failed, 'every step succeeds').toEqual([]);
+    expect({ watcher: sub.watcher, expired: sub.expired }).toEqual({ watcher: ref.watcher, expired: ref.expired });
+    expect(sub.watcher).toEqual(['NodeDeleted:SyncConnected /d-exp/eph', 'NodeChildrenChanged:SyncConnected /d-exp']);
+    expect(sub.expired).toEqual(['None:Disconnected ', 'None:Expired ']);
+  }, 120_000);
 });
