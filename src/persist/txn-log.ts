@@ -191,8 +191,9 @@ export class TxnLogWriter {
     log.position = pos;
   }
 
-  /** Waits for queued commits, then closes the current file (ZooKeeper leaves the padding). */
+  /** Commits what is queued, then closes the current file (ZooKeeper leaves the padding). */
   async close(): Promise<void> {
+    if (this.queue.length > 0 && !this.failure) await this.commit().catch(() => undefined);
     while (this.running || this.next) await (this.next ?? this.running)?.catch(() => undefined);
     if (this.current) await this.current.fh.close();
     this.current = null;
