@@ -9,10 +9,20 @@
 // notes, and the issue's pass/fail targets.
 
 import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { compileJava, IMPLS, runChild, type Impl, type Limits } from './children.js';
 import { footnotes, markdownTable, Results } from './report.js';
 import { shapes, totalWatches, type Shape } from './shapes.js';
 import { targetsText } from './targets.js';
+
+const HOW_TO_READ = `ns per op: add = per addWatch, trigger = per fired watch (each path triggered once with \
+NodeDataChanged, firing all its one-shot watches), removeWatcher = per removed watch (every watcher of a fresh \
+table removed); best of 2-5 full-size rounds after a JIT warm-up. bytes/watch: heap growth after GC (JS heap for \
+the reference, Java heap for ZooKeeper's classes; path strings are built beforehand and not counted); wasm: the \
+core's live heap blocks minus the interned path copies, which are shown apart as (+N path). Every watch is a \
+standard watch, so WatchManagerOptimized (no persistent modes) runs every shape; its removeWatcher time runs \
+until its WatcherCleaner has purged every watcher (see the notes).
+`;
 
 interface Options {
   quick: boolean;
@@ -74,6 +84,7 @@ async function main(): Promise<void> {
   const selected = opts.shapeNames ? all.filter((s) => opts.shapeNames!.includes(s.name)) : all;
   const results = new Results();
   const t0 = Date.now();
+  const loadBefore = loadavg()[0]!;
   await runAll(opts, selected, results);
 
   const title = opts.quick ? 'Watch table benchmark (--quick: shapes scaled down)' : 'Watch table benchmark';
@@ -81,13 +92,14 @@ async function main(): Promise<void> {
     `${s.name} ${s.label}: ${s.watchers.toLocaleString('en')} watchers x ${s.perWatcher.toLocaleString('en')} paths ` +
     `(${s.pool.toLocaleString('en')} distinct, ${totalWatches(s).toLocaleString('en')} watches)`);
   console.log(`## ${title}\n\n${shapeList.map((l) => `- ${l}`).join('\n')}\n`);
-  console.log('ns per op: add = per addWatch, trigger = per fired watch, removeWatcher = per removed watch. ' +
-    'bytes/watch: JS heap (reference, wasm wrapper) or Java heap growth after GC; wasm adds linear memory in use, path bytes shown apart.\n');
+  console.log(HOW_TO_READ);
   console.log(markdownTable(results, selected));
   const notes = footnotes(results);
   if (notes) console.log(`\n${notes}`);
   console.log(`\nTargets:\n${targetsText(results, selected)}`);
-  console.log(`\n(${((Date.now() - t0) / 1000).toFixed(0)} s in all)`);
+  // Figures from a shared machine are only as good as its idle time: say how busy it was.
+  console.log(`\n(${((Date.now() - t0) / 1000).toFixed(0)} s in all on ${cpus().length} cores; ` +
+    `1-minute load average ${loadBefore.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end)`);
   if (opts.json) writeFileSync(opts.json, `${JSON.stringify(results.records(), null, 2)}\n`);
 }
 
