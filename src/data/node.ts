@@ -38,20 +38,24 @@ export function clientEphemeralOwner(owner: bigint): bigint {
   return owner < 0n && (owner === -0x8000000000000000n || owner >> 56n === -1n) ? 0n : owner;
 }
 
-/** The client-visible Stat of a node (DataNode.copyStat). */
+/**
+ * The client-visible Stat of a node (DataNode.copyStat). The stored cversion counts creates; clients
+ * see changes (creates + deletes), 2 * cversion - numChildren, which is why a fresh / shows -1.
+ */
 export function statOf(n: DataNode): Stat {
   const s = n.stat;
+  const numChildren = n.children.size;
   return {
     czxid: s.czxid,
     mzxid: s.mzxid,
     ctime: s.ctime,
     mtime: s.mtime,
     version: s.version,
-    cversion: s.cversion,
+    cversion: s.cversion * 2 - numChildren,
     aversion: s.aversion,
     ephemeralOwner: clientEphemeralOwner(s.ephemeralOwner),
     dataLength: n.data === null ? 0 : n.data.length,
-    numChildren: n.children.size,
+    numChildren,
     pzxid: s.pzxid,
   };
 }

@@ -44,18 +44,17 @@ export class DataTree {
     this.nodes.set('/zookeeper/config', mk(READ_ACL_UNSAFE));
     this.nodes.get('/')!.children.add('zookeeper');
     this.nodes.get('/zookeeper')!.children.add('config').add('quota');
-    // The stats a fresh Apache ZooKeeper 3.8 shows for its built-in nodes (seen over the wire).
-    this.nodes.get('/')!.stat.cversion = -1;
-    this.nodes.get('/zookeeper')!.stat.cversion = -2;
+    // addConfigNode sets the READ-only ACL with version -1, which leaves aversion at -1.
     this.nodes.get('/zookeeper/config')!.stat.aversion = -1;
   }
 
+  /** "" is the root's alias, as in DataTree's node map. */
   get(path: string): DataNode | undefined {
-    return this.nodes.get(path);
+    return this.nodes.get(path === '' ? '/' : path);
   }
 
   stat(path: string): Stat | null {
-    const n = this.nodes.get(path);
+    const n = this.get(path);
     return n ? statOf(n) : null;
   }
 

@@ -31,6 +31,8 @@ export interface ExtraServerOptions {
   txnLog?: TxnLog;
   /** Notification header zxid: 'minus1' as ZooKeeper 3.8 (default), 'txn' as 3.9+. */
   notificationZxid?: 'minus1' | 'txn';
+  /** Watch mode semantics: '3.8' (default, one mode per pair) or '3.9' (mode bits). */
+  watchModeSemantics?: '3.8' | '3.9';
   /** Container/TTL reaping (znode.container.* system properties in ZooKeeper). */
   containers?: Partial<ContainerOptions>;
 }
@@ -65,7 +67,10 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
   constructor(readonly options: ServerOptions, extra: ExtraServerOptions) {
     this.tree = new DataTree(options.extendedTypesEnabled);
     const factory = extra.watchManagerFactory ?? defaultWatchManagerFactory;
-    this.watches = new WatchTables(factory(), factory(), this, { notificationZxid: extra.notificationZxid ?? 'minus1' });
+    this.watches = new WatchTables(factory(), factory(), this, {
+      notificationZxid: extra.notificationZxid ?? 'minus1',
+      modeSemantics: extra.watchModeSemantics ?? '3.8',
+    });
     this.tree.events = this.watches;
     this.tracker = new SessionTracker({ tickTime: options.tickTime, onExpire: (id) => this.expire(id) });
     this.ctx = this.context();

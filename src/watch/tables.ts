@@ -16,6 +16,12 @@ export interface WatchSink {
 export interface WatchTablesOptions {
   /** Zxid in notification headers: 3.8 sends -1, 3.9+ the triggering txn's zxid. */
   notificationZxid: 'minus1' | 'txn';
+  /**
+   * '3.8': a (path, watcher) pair holds one mode and a new watch replaces it (WatchManager's
+   * setWatcherMode), so a getData watch on a persistently watched path turns it one-shot.
+   * '3.9': modes accumulate as bits (ZOOKEEPER-4466).
+   */
+  modeSemantics?: '3.8' | '3.9';
 }
 
 const EMPTY = new Int32Array(0);
@@ -62,14 +68,20 @@ export class WatchTables implements TreeEvents {
     this.fire(this.data, path, EventType.NodeDataChanged, zxid, acl);
   }
 
+  /** Adds a watch to one table, replacing the pair's mode under 3.8 semantics. */
+  add(table: WatchManager, path: string, watcher: number, mode: WatcherModeBit = WatcherMode.Standard): void {
+    if ((this.opts.modeSemantics ?? '3.8') === '3.8') table.removeWatch(path, watcher);
+    table.addWatch(path, watcher, mode);
+  }
+
   /** DataTree.addWatch: persistent watches go in both tables, recursive ones only in the data table. */
   addPersistent(path: string, watcher: number, recursive: boolean): void {
     if (recursive) {
-      this.data.addWatch(path, watcher, WatcherMode.PersistentRecursive);
+      this.add(this.data, path, watcher, WatcherMode.PersistentRecursive);
       return;
     }
-    this.data.addWatch(path, watcher, WatcherMode.Persistent);
-    this.child.addWatch(path, watcher, WatcherMode.Persistent);
+    this.add(this.data, path, watcher, WatcherMode.Persistent);
+    this.add(this.child, path, watcher, WatcherMode.Persistent);
   }
 
   /** DataTree.containsWatcher by WatcherType. */
@@ -117,17 +129,17 @@ export class WatchTables implements TreeEvents {
       const n = tree.get(p);
       if (!n) this.catchUp(watcher, EventType.NodeDeleted, p);
       else if (n.stat.mzxid > sw.relativeZxid) this.catchUp(watcher, EventType.NodeDataChanged, p);
-      else this.data.addWatch(p, watcher);
+      else this.add(this.data, p, watcher);
     }
     for (const p of sw.existWatches) {
       if (tree.get(p)) this.catchUp(watcher, EventType.NodeCreated, p);
-      else this.data.addWatch(p, watcher);
+      else this.add(this.data, p, watcher);
     }
     for (const p of sw.childWatches) {
       const n = tree.get(p);
       if (!n) this.catchUp(watcher, EventType.NodeDeleted, p);
       else if (n.stat.pzxid > sw.relativeZxid) this.catchUp(watcher, EventType.NodeChildrenChanged, p);
-      else this.child.addWatch(p, watcher);
+      else this.add(this.child, p, watcher);
     }
     for (const p of sw.persistentWatches ?? []) this.addPersistent(p, watcher, false);
     for (const p of sw.persistentRecursiveWatches ?? []) this.addPersistent(p, watcher, true);

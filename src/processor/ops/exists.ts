@@ -15,7 +15,7 @@ export const exists: ReadOp = {
     const { path, watch } = ExistsRequestRec.read(new JuteReader(req.body));
     if (path.includes('\0')) throw new OpError(Err.badArguments, path);
     const n = ctx.tree.get(path);
-    if (watch && req.client) watchPath(path, () => ctx.watches.data.addWatch(path, req.client!.watcherId));
+    if (watch && req.client) watchPath(path, () => ctx.watches.add(ctx.watches.data, path, req.client!.watcherId));
     if (!n) throw new OpError(Err.noNode, path);
     StatRec.write(w, statOf(n));
   },

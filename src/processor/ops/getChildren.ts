@@ -13,7 +13,7 @@ export function getChildrenBody(ctx: ProcessorContext, req: Request, rec: { path
   const n = ctx.tree.get(rec.path);
   if (!n) throw new OpError(Err.noNode, rec.path);
   requirePerm(ctx, req, n.acl, Perms.READ, rec.path);
-  if (rec.watch && req.client) watchPath(rec.path, () => ctx.watches.child.addWatch(rec.path, req.client!.watcherId));
+  if (rec.watch && req.client) watchPath(rec.path, () => ctx.watches.add(ctx.watches.child, rec.path, req.client!.watcherId));
   return { children: [...n.children], stat: statOf(n) };
 }
 

@@ -13,7 +13,7 @@ export function getDataBody(ctx: ProcessorContext, req: Request, rec: { path: st
   const n = ctx.tree.get(rec.path);
   if (!n) throw new OpError(Err.noNode, rec.path);
   requirePerm(ctx, req, n.acl, Perms.READ, rec.path);
-  if (rec.watch && req.client) watchPath(rec.path, () => ctx.watches.data.addWatch(rec.path, req.client!.watcherId));
+  if (rec.watch && req.client) watchPath(rec.path, () => ctx.watches.add(ctx.watches.data, rec.path, req.client!.watcherId));
   return { data: n.data, stat: statOf(n) };
 }
 

@@ -28,12 +28,16 @@ export function nextVersion(current: number, expected: number, path: string): nu
   return next === -1 ? 0 : next;
 }
 
-/** Runs `fn`, turning an InvalidPathError from a watch table into BadArguments. */
-export function watchPath<T>(path: string, fn: () => T): T {
+/**
+ * Runs a watch registration. ZooKeeper's WatchManager does not validate paths: a watch on "rel" or
+ * "" is accepted (and can never fire). Our tables reject such paths, so we skip the registration and
+ * answer as ZooKeeper does; only checkWatches on that path could tell the difference.
+ */
+export function watchPath(path: string, fn: () => void): void {
   try {
-    return fn();
+    fn();
   } catch (e) {
-    if (e instanceof Error && e.name === 'InvalidPathError') throw new OpError(Err.badArguments, path);
-    throw e;
+    if (!(e instanceof Error && e.name === 'InvalidPathError')) throw e;
+    void path;
   }
 }

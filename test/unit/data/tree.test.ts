@@ -35,11 +35,13 @@ describe('DataTree', () => {
     const s = t.createNode('/a', Buffer.from('abc'), acl, 0n, -1, 5n, 1000n);
     expect(s).toEqual({ czxid: 5n, mzxid: 5n, ctime: 1000n, mtime: 1000n, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0n, dataLength: 3, numChildren: 0, pzxid: 5n });
     t.createNode('/a/b', null, acl, 0n, 1, 6n, 1001n);
-    expect(t.stat('/a')).toMatchObject({ cversion: 1, pzxid: 6n, numChildren: 1, mzxid: 5n });
+    expect(t.stat('/a')).toMatchObject({ cversion: 1, pzxid: 6n, numChildren: 1, mzxid: 5n }); // 2*1-1
     const s2 = t.setData('/a', Buffer.from('xy'), 1, 7n, 1002n);
     expect(s2).toMatchObject({ version: 1, mzxid: 7n, mtime: 1002n, dataLength: 2, czxid: 5n, ctime: 1000n });
     t.deleteNode('/a/b', 8n);
-    expect(t.stat('/a')).toMatchObject({ cversion: 1, pzxid: 8n, numChildren: 0 });
+    // Stored cversion stays 1; clients see 2 * 1 - 0 = 2 changes.
+    expect(t.get('/a')!.stat.cversion).toBe(1);
+    expect(t.stat('/a')).toMatchObject({ cversion: 2, pzxid: 8n, numChildren: 0 });
     expect(t.stat('/a/b')).toBeNull();
   });
 
