@@ -23,6 +23,10 @@ export class FormatError extends Error {
  *  lengths past jute.maxbuffer, we allow far more so a legal 1 MB znode never trips it. */
 export const MAX_FIELD_BYTES = 64 * 1024 * 1024;
 
+const TWO_32 = 2 ** 32;
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 export class ByteReader {
   pos: number;
 
@@ -42,7 +46,11 @@ export class ByteReader {
   }
 
   long(): bigint {
-    return this.buf.readBigInt64BE(this.take(8));
+    const at = this.take(8);
+    const hi = this.buf.readInt32BE(at);
+    // Same fast path as the writer: a long whose high word is small is exact as a double.
+    if (hi >= -0x200000 && hi < 0x200000) return BigInt(hi * TWO_32 + this.buf.readUInt32BE(at + 4));
+    return this.buf.readBigInt64BE(at);
   }
 
   byte(): number {
@@ -73,10 +81,6 @@ export class ByteReader {
     return this.end - this.pos;
   }
 }
-
-const TWO_32 = 2 ** 32;
-const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** A growable big-endian writer. `reset()` keeps the allocation so chunked writers reuse it. */
 export class ByteWriter {
