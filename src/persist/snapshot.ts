@@ -27,6 +27,11 @@ export interface SnapshotInput {
   /** The last zxid applied when the snapshot began; names the file. */
   zxid: bigint;
   sessions: Map<bigint, number>;
+  /**
+   * The ACL cache (ReferenceCountedACLCache). It precedes the nodes in the file, so it is written
+   * before `nodes` is iterated: a node whose ref is added later (a fuzzy snapshot) gets its ACL back
+   * when its create txn is replayed, as in ZooKeeper.
+   */
   acls: Map<bigint, ACL[]>;
   /** Every node, each parent before its children, the root first with path "". */
   nodes: Iterable<SnapshotNode> | AsyncIterable<SnapshotNode>;

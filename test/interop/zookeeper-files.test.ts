@@ -8,7 +8,7 @@
 //     mismatch. ZooKeeper's own TxnLogToolkit reads our logs too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -44,7 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  if (!process.env.KEEP) await rm(root, { recursive: true, force: true });
+  if (!process.env.KEEP_INTEROP_DIR) await rm(root, { recursive: true, force: true });
   else console.log("kept", root);
 });
 
@@ -98,6 +98,43 @@ describe('reading what ZooKeeper 3.8 wrote', () => {
   });
 });
 
+/** Writes the model as a snapshot at its last zxid, with an ACL cache built the way ZooKeeper's is. */
+async function snapshotOf(model: Model, dir: string): Promise<void> {
+  const refs = new Map<string, bigint>();
+  const acls = new Map<bigint, ACL[]>();
+  const aclRef = (acl: ACL[]) => {
+    const key = JSON.stringify(acl);
+    if (key === JSON.stringify(OPEN_ACL)) return -1n;
+    if (!refs.has(key)) {
+      refs.set(key, BigInt(refs.size + 1));
+      acls.set(refs.get(key)!, acl);
+    }
+    return refs.get(key)!;
+  };
+  // The ACL cache precedes the nodes in the file, so collect the nodes (and their refs) first.
+  const nodes = [...model.snapshotNodes(aclRef)];
+  await writeSnapshot(dir, { zxid: model.lastZxid, sessions: new Map(model.sessions), acls, nodes });
+}
+
+/** Appends txns through our writer, each with the digest ZooKeeper will check it against. */
+function appender(model: Model, log: TxnLogWriter, t0: bigint) {
+  return (type: number, body: Buffer, clientId = 0x0100abcdef000002n) => {
+    const zxid = model.lastZxid + 1n;
+    const rec: TxnRecord = { header: { ...header(zxid, type, clientId), time: t0 + zxid }, body, digest: null };
+    model.apply(rec);
+    log.append(rec.header, rec.body, { version: 2, treeDigest: model.digest.value });
+  };
+}
+
+async function servedBy(dir: string, name: string): Promise<Map<string, DumpNode>> {
+  const zk = await ZkServer.start(dir, root);
+  cleanups.push(() => zk.stop());
+  const got = await dumpServed(zk.port, join(root, `${name}.json`));
+  expect(await zk.mntr('zk_digest_mismatches_count')).toBe('0');
+  await zk.stop();
+  return got;
+}
+
 describe('ZooKeeper 3.8 loading what we wrote', () => {
   it('serves every path, data, ACL and Stat field of our snapshot plus logs', async () => {
     const { model } = await replayAll(join(root, 'zk'));
@@ -113,25 +150,14 @@ describe('ZooKeeper 3.8 loading what we wrote', () => {
       model.create(++zxid, t0 + zxid, `/ours/n${String(i).padStart(10, '0')}`, Buffer.alloc(i * 7, i), i % 4 ? OPEN_ACL : aliceAcl, 0n, -1);
     }
     model.create(++zxid, t0, '/ours/big', Buffer.alloc(1_000_000, 0xab), OPEN_ACL, 0n, -1);
+    model.lastZxid = zxid;
     const snapZxid = zxid;
-    const refs = new Map<string, bigint>();
-    const acls = new Map<bigint, ACL[]>();
-    const aclRef = (acl: ACL[]) => {
-      if (JSON.stringify(acl) === JSON.stringify(OPEN_ACL)) return -1n;
-      const key = JSON.stringify(acl);
-      if (!refs.has(key)) { refs.set(key, BigInt(refs.size + 1)); acls.set(refs.get(key)!, acl); }
-      return refs.get(key)!;
-    };
     const dir = join(root, 'ours');
-    await writeSnapshot(dir, { zxid: snapZxid, sessions: new Map(model.sessions), acls, nodes: [...model.snapshotNodes(aclRef)] });
+    await snapshotOf(model, dir);
 
     const log = await TxnLogWriter.open(dir);
     const newSession = 0x0100abcdef000001n;
-    const append = (type: number, body: Buffer, clientId = 0x0100abcdef000002n) => {
-      const rec: TxnRecord = { header: { ...header(++zxid, type, clientId), time: t0 + zxid }, body, digest: null };
-      model.apply(rec);
-      log.append(rec.header, rec.body, { version: 2, treeDigest: model.digest.value });
-    };
+    const append = appender(model, log, t0);
     append(Op.createSession, createSessionTxn(60_000), newSession);
     append(Op.create, createTxn('/ours/eph', Buffer.from('mine'), OPEN_ACL, true, -1), newSession);
     append(Op.create2, createTxn('/ours/seq0000000151', Buffer.from('seq'), [alice], false, -1));
@@ -158,13 +184,32 @@ describe('ZooKeeper 3.8 loading what we wrote', () => {
     const first = await run('java', ['-cp', cp, 'org.apache.zookeeper.server.persistence.TxnLogToolkit', join(dir, 'version-2', `log.${(snapZxid + 1n).toString(16)}`)]);
     expect(first.stdout).toContain('EOF reached after 5 txns');
 
-    const zk = await ZkServer.start(dir, root);
-    cleanups.push(() => zk.stop());
-    const got = await dumpServed(zk.port, join(root, 'ours.json'));
-    expect(await zk.mntr('zk_digest_mismatches_count')).toBe('0');
-    await zk.stop();
+    const got = await servedBy(dir, 'ours');
     expect(got.has('/ours/eph')).toBe(true);
     expect(got.has('/app/session-eph')).toBe(false);
+    expectSameTree(got, model.toDump());
+  });
+
+  it('continues a data dir ZooKeeper wrote (recover, append, snapshot), and ZooKeeper takes it back', async () => {
+    const dir = join(root, 'continued');
+    await cp(join(root, 'zk'), dir, { recursive: true });
+    const r = await recover(dir);
+    const model = Model.fromSnapshot(r.snapshot!);
+    for await (const t of r.txns) model.apply(t);
+    for (const id of model.sessions.keys()) model.sessions.set(id, 60_000);
+    const log = await TxnLogWriter.open(dir);
+    const append = appender(model, log, 1_900_000_000_000n);
+    append(Op.create, createTxn('/cont', Buffer.from('after recovery'), OPEN_ACL, false, -1));
+    append(Op.setData, setDataTxn('/app', Buffer.from('set by watchkeeper'), served.nodes.get('/app')!.stat[4] + 1));
+    append(Op.delete, deleteTxn('/burst/n0000000000'));
+    await log.commit();
+    log.rollLog();
+    await snapshotOf(model, dir);
+    append(Op.create, createTxn('/cont/after-snap', Buffer.alloc(5000, 1), OPEN_ACL, false, -1));
+    append(Op.setData, setDataTxn('/cont', Buffer.from('v1'), 1));
+    await log.close();
+    const got = await servedBy(dir, 'continued');
+    expect(got.get('/cont')!.data).toBe(Buffer.from('v1').toString('base64'));
     expectSameTree(got, model.toDump());
   });
 });
