@@ -3,13 +3,12 @@
 // seal) throws SnapshotError, so the caller falls back to the previous snapshot as
 // FileSnap.deserialize does. Nodes can be streamed to a callback instead of collected.
 import { open } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ByteReader, FormatError, Underflow, adler32 } from './bytes.js';
 import { FileCursor } from './cursor.js';
 import { SNAP_MAGIC, SNAP_PREFIX, VERSION_DIR, listZxidFiles, zxidFromName, type ZxidFile } from './files.js';
 import { readAclList, readStat } from './records.js';
 import type { ACL, SnapshotContent, SnapshotNode, ZxidDigest } from './types.js';
-import { basename } from 'node:path';
 
 export class SnapshotError extends Error {
   constructor(readonly file: string, message: string) {
