@@ -64,6 +64,7 @@ export class JavaClient {
   }
 
   private onLine(line: string): void {
+    if (!line.startsWith('{')) return; // not a reply (a JVM warning on stdout)
     const next = this.waiting.shift();
     if (next) next(JSON.parse(line) as Reply);
   }
