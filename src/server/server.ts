@@ -29,9 +29,15 @@ export interface ExtraServerOptions {
   watchManagerFactory?: () => WatchManager;
   /** The txn log; in-memory by default. */
   txnLog?: TxnLog;
-  /** Notification header zxid: 'minus1' as ZooKeeper 3.8 (default), 'txn' as 3.9+. */
+  /**
+   * Notification header zxid: 'txn' (default) carries the triggering txn's zxid as ZooKeeper 3.9+
+   * does; 'minus1' sends -1 as 3.8 did.
+   */
   notificationZxid?: 'minus1' | 'txn';
-  /** Watch mode semantics: '3.8' (default, one mode per pair) or '3.9' (mode bits). */
+  /**
+   * Watch mode semantics: '3.9' (default: modes accumulate per pair, ZOOKEEPER-4466) or '3.8'
+   * (one mode per pair, a new watch replaces it).
+   */
   watchModeSemantics?: '3.8' | '3.9';
   /** Container/TTL reaping (znode.container.* system properties in ZooKeeper). */
   containers?: Partial<ContainerOptions>;
@@ -68,8 +74,8 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
     this.tree = new DataTree(options.extendedTypesEnabled);
     const factory = extra.watchManagerFactory ?? defaultWatchManagerFactory;
     this.watches = new WatchTables(factory(), factory(), this, {
-      notificationZxid: extra.notificationZxid ?? 'minus1',
-      modeSemantics: extra.watchModeSemantics ?? '3.8',
+      notificationZxid: extra.notificationZxid ?? 'txn',
+      modeSemantics: extra.watchModeSemantics ?? '3.9',
     });
     this.tree.events = this.watches;
     this.tracker = new SessionTracker({ tickTime: options.tickTime, onExpire: (id) => this.expire(id) });

@@ -33,7 +33,7 @@ export class WatchTables implements TreeEvents {
     readonly data: WatchManager,
     readonly child: WatchManager,
     private readonly sink: WatchSink,
-    private readonly opts: WatchTablesOptions = { notificationZxid: 'minus1' },
+    private readonly opts: WatchTablesOptions = { notificationZxid: 'txn', modeSemantics: '3.9' },
   ) {}
 
   private z(zxid: bigint): bigint {
@@ -70,7 +70,7 @@ export class WatchTables implements TreeEvents {
 
   /** Adds a watch to one table, replacing the pair's mode under 3.8 semantics. */
   add(table: WatchManager, path: string, watcher: number, mode: WatcherModeBit = WatcherMode.Standard): void {
-    if ((this.opts.modeSemantics ?? '3.8') === '3.8') table.removeWatch(path, watcher);
+    if (this.opts.modeSemantics === '3.8') table.removeWatch(path, watcher);
     table.addWatch(path, watcher, mode);
   }
 
