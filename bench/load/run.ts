@@ -9,6 +9,7 @@
 // bench/results/ (bench/results/quick/ for --quick). Every server started is killed at the end,
 // also on errors and signals.
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FULL, label, QUICK, rowSpecs, type Plan } from './plan.js';
@@ -55,8 +56,8 @@ interface Scenario {
   after?: (s: RunningServer, kind: Kind) => void;
 }
 
-function scenarios(plan: Plan, seen: string[]): Scenario[] {
-  const list: Scenario[] = plan.fanOut.map((f) => ({ id: `fanout-${label(f.watchers)}`, run: (env) => fanOut(env, f.watchers, f.rounds) }));
+function scenarios(plan: Plan, o: Options, seen: string[]): Scenario[] {
+  const list: Scenario[] = plan.fanOut.map((f) => ({ id: `fanout-${label(f.watchers)}`, run: (env) => fanOut(env, f.watchers, f.rounds, o.quick ? 2 : 5) }));
   list.push({ id: 'storm', run: (env) => watchStorm(env, plan.storm) });
   list.push({ id: 'mix-read', run: (env) => requestMix(env, { ...plan.mix, readFraction: 1 }) });
   list.push({
@@ -83,7 +84,7 @@ async function runOne(sc: Scenario, kind: Kind, o: Options): Promise<ScenarioRun
   let server: RunningServer | null = null;
   try {
     server = await start({ forceSync: o.forceSync, cpuProfDir: o.cpuProf });
-    log(`${sc.id} on ${kind} (pid ${server.pid}, port ${server.port})`);
+    log(`${sc.id} on ${kind} (pid ${server.pid}, port ${server.port}), load average ${loadavg()[0]!.toFixed(1)}`);
     const r = await sc.run({ server, workers: o.workers, log });
     sc.after?.(server, kind);
     log(`  ${JSON.stringify(r.metrics)} gen ${r.genCpuPct.toFixed(0)}% server ${r.serverCpuPct.toFixed(0)}%`);
@@ -100,14 +101,16 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const plan = o.quick ? QUICK : FULL;
   const startedAt = new Date();
+  const load0 = loadavg()[0]!;
   const extraNotes: string[] = [];
   const results: Results = {};
-  const all = scenarios(plan, extraNotes).filter((s) => !o.only || o.only.includes(s.id));
+  const all = scenarios(plan, o, extraNotes).filter((s) => !o.only || o.only.includes(s.id));
   for (const sc of all) {
     results[sc.id] = {};
     for (const kind of o.servers) results[sc.id]![kind] = await runOne(sc, kind, o);
   }
   extraNotes.push(...fixedNotes(o));
+  extraNotes.push(`1-minute load average at the start ${load0.toFixed(1)}, at the end ${loadavg()[0]!.toFixed(1)} (2 cores shared with other work: figures are noisy).`);
   const info = {
     mode: `${o.quick ? 'quick' : 'full'}; forceSync=${o.forceSync ? 'yes' : 'no'} for both; ${o.workers} generator processes`,
     startedAt,

@@ -93,7 +93,7 @@ export async function startZooKeeper(opts: StartOptions): Promise<RunningServer>
   live.add(s);
   child.stdout!.resume();
   child.stderr!.resume();
-  await waitForRuok(s, child);
+  await waitForServing(s, child);
   return s;
 }
 
@@ -112,12 +112,13 @@ function waitForLine(child: ChildProcess, re: RegExp): Promise<number> {
   });
 }
 
-async function waitForRuok(s: RunningServer, child: ChildProcess): Promise<void> {
+async function waitForServing(s: RunningServer, child: ChildProcess): Promise<void> {
   const until = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`ZooKeeper exited with ${child.exitCode}`);
-    const answer = await fourLetter(s, 'ruok').catch(() => '');
-    if (answer === 'imok') return;
+    // ruok answers imok before the server takes sessions; srvr shows "Mode:" only once it serves.
+    const answer = await fourLetter(s, 'srvr').catch(() => '');
+    if (answer.includes('Mode:')) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error('ZooKeeper did not answer ruok in time');
