@@ -1,17 +1,23 @@
 // One client connection: the first frame is a ConnectRequest (or the first four bytes are a
-// four-letter word: answer and close). Frames that arrive while the session is being set up
-// (auth, setWatches sent ahead by clients) wait in an inbox and run in order once it is.
+// four-letter word: answer and close). Frames wait in a backlog while the session is being set up
+// (auth, setWatches sent ahead by clients) and while the connection is throttled, and run in order
+// once it is ready again. Counters follow ServerCnxn; throttling follows ZooKeeper's
+// incr/decrOutstandingAndCheckThrottle (stop reading a connection while the server has more than
+// globalOutstandingLimit requests in process and this connection has some of them).
 import type { Socket } from 'node:net';
 import { connectionAuthIds, type Id } from '../data/acl.js';
 import { JuteError, JuteReader, JuteWriter } from '../proto/jute.js';
 import { ConnectRequestRec, ConnectResponseRec, type ConnectRequest } from '../proto/records/connect.js';
-import type { Client } from '../processor/request.js';
+import type { Client, Request } from '../processor/request.js';
 import { FrameError, Framer } from './framer.js';
 import { OutputBuffer } from './outbuf.js';
+import { ConnectionStats, elapsedMs, type ServerStats } from './stats.js';
 
 export interface ConnectionHost {
   readonly maxFrame: number;
   readonly maxPendingOutput: number;
+  /** Server-wide counters and the outstanding-request throttle. */
+  readonly stats: ServerStats;
   fourLetter(word: string): string | null;
   connect(conn: Connection, req: ConnectRequest): void;
   request(conn: Connection, xid: number, type: number, body: Buffer): void;
@@ -19,6 +25,9 @@ export interface ConnectionHost {
 }
 
 type State = 'new' | 'connecting' | 'open' | 'closed';
+
+/** NIOServerCnxnFactory's connection expiry queue works in 10 s buckets (sessionlessCnxnTimeout). */
+const CNXN_EXPIRY_INTERVAL = 10_000;
 
 export class Connection implements Client {
   state: State = 'new';
@@ -28,19 +37,24 @@ export class Connection implements Client {
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly established = Date.now();
-  packetsReceived = 0;
-  lastCxid = -1;
-  lastOperation = 'NA';
+  readonly stats = new ConnectionStats();
+  /** Arrival time (elapsedMs) of the frame being dispatched: the request's createTime. */
+  frameArrivedAt = 0;
+  /** Last socket activity (elapsedMs), for the connection expiry shown by dump. */
+  private lastIoAt = elapsedMs();
+  private fourLetterMode = false;
+  private throttled = false;
   private readonly framer: Framer;
   private readonly out: OutputBuffer;
-  private inbox: Buffer[] = [];
+  private backlog: Array<{ frame: Buffer; at: number }> = [];
+  private backlogHead = 0;
 
   constructor(readonly socket: Socket, readonly watcherId: number, private readonly host: ConnectionHost) {
     this.remoteAddress = socket.remoteAddress ?? '';
     this.remotePort = socket.remotePort ?? 0;
     this.authIds = connectionAuthIds(socket.remoteAddress);
     this.framer = new Framer(host.maxFrame);
-    this.out = new OutputBuffer(socket, host.maxPendingOutput, () => this.close());
+    this.out = new OutputBuffer(socket, host.maxPendingOutput, () => this.close(), (n) => this.sent(n));
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('error', () => this.close());
@@ -51,8 +65,33 @@ export class Connection implements Client {
     return this.state === 'closed';
   }
 
+  get packetsReceived(): number {
+    return this.stats.packetsReceived;
+  }
+
   get packetsSent(): number {
-    return this.out.packetsSent;
+    return this.stats.packetsSent;
+  }
+
+  get lastCxid(): number {
+    return this.stats.lastCxid;
+  }
+
+  get lastOperation(): string {
+    return this.stats.lastOperation;
+  }
+
+  /** Selector interest as cons prints it: 0 not reading, 1 reading, 5 reading with output queued. */
+  get interestOps(): number {
+    if (this.fourLetterMode || this.throttled || this.state === 'closed') return 0;
+    return this.out.queued > 0 || this.socket.writableLength > 0 ? 5 : 1;
+  }
+
+  /** Wall-clock deadline of the connection expiry bucket (NIOServerCnxnFactory.touchCnxn). */
+  get expiresAt(): number {
+    const timeout = this.sessionTimeout > 0 ? this.sessionTimeout : CNXN_EXPIRY_INTERVAL;
+    const bucket = (Math.floor((this.lastIoAt + timeout) / CNXN_EXPIRY_INTERVAL) + 1) * CNXN_EXPIRY_INTERVAL;
+    return bucket + (Date.now() - elapsedMs());
   }
 
   send(frame: Uint8Array): void {
@@ -66,68 +105,155 @@ export class Connection implements Client {
   close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    this.inbox = [];
+    this.backlog = [];
+    this.backlogHead = 0;
     this.socket.destroy();
     this.host.closed(this);
   }
 
+  /** crst */
+  resetStats(): void {
+    this.stats.reset();
+  }
+
+  private sent(frames: number): void {
+    this.stats.packetsSent += frames;
+    this.host.stats.packetsSent += frames;
+    this.lastIoAt = elapsedMs();
+  }
+
+  private received(): void {
+    this.stats.packetsReceived++;
+    this.host.stats.packetsReceived++;
+  }
+
   private onData(chunk: Buffer): void {
     if (this.state === 'closed') return;
+    this.lastIoAt = elapsedMs();
+    if (this.state === 'new' && this.tryFourLetter(chunk)) return;
+    const at = performance.now();
     try {
-      if (this.state === 'new' && this.tryFourLetter(chunk)) return;
-      for (const f of this.framer.push(chunk)) this.onFrame(f);
+      for (const frame of this.framer.push(chunk)) this.backlog.push({ frame, at });
     } catch (e) {
-      if (e instanceof FrameError || e instanceof JuteError) this.close();
-      else throw e;
+      if (e instanceof FrameError) return this.close();
+      throw e;
     }
+    this.drainBacklog();
   }
 
   /** Four-letter words only count as the very first bytes of a connection. */
   private tryFourLetter(chunk: Buffer): boolean {
     const head = this.framer.buffered === 0 && chunk.length >= 4 ? chunk.subarray(0, 4) : null;
     if (!head) return false;
+    this.fourLetterMode = true;
+    this.received();
     const answer = this.host.fourLetter(head.toString('latin1'));
-    if (answer === null) return false;
+    if (answer === null) {
+      this.fourLetterMode = false;
+      this.stats.packetsReceived--;
+      this.host.stats.packetsReceived--;
+      return false;
+    }
     this.state = 'closed';
+    this.host.stats.packetsSent++; // sendBufferSync counts the answer as a packet sent
     this.socket.end(answer);
     this.host.closed(this);
     return true;
   }
 
-  private onFrame(frame: Buffer): void {
-    if (this.state === 'closed') return;
-    this.packetsReceived++;
+  /** Runs queued frames until the connection must wait (session setup, throttling). */
+  private drainBacklog(): void {
+    try {
+      while (this.backlogHead < this.backlog.length && this.canRun()) {
+        const { frame, at } = this.backlog[this.backlogHead++]!;
+        this.onFrame(frame, at);
+      }
+    } catch (e) {
+      // A frame too short for its header or ConnectRequest: ZooKeeper closes the connection.
+      if (e instanceof JuteError) return this.close();
+      throw e;
+    }
+    if (this.backlogHead === this.backlog.length) {
+      this.backlog = [];
+      this.backlogHead = 0;
+    }
+  }
+
+  private canRun(): boolean {
+    return this.state !== 'closed' && this.state !== 'connecting' && !this.throttled;
+  }
+
+  private onFrame(frame: Buffer, at: number): void {
+    this.received();
+    this.frameArrivedAt = at;
     if (this.state === 'new') {
       this.state = 'connecting';
       this.host.connect(this, ConnectRequestRec.read(new JuteReader(frame)));
-    } else if (this.state === 'connecting') this.inbox.push(frame);
-    else this.dispatch(frame);
+    } else this.dispatch(frame);
   }
 
   private dispatch(frame: Buffer): void {
     const r = new JuteReader(frame);
     const xid = r.int();
     const type = r.int();
-    if (xid >= 0) this.lastCxid = xid;
+    // processPacket counts the request before submitting it, special xids excepted.
+    if (xid > 0 && this.host.stats.shouldThrottle(++this.stats.outstanding)) this.throttle();
     this.host.request(this, xid, type, frame.subarray(8));
   }
 
-  /** Session ready: answer the ConnectRequest in the form the client used, then run the inbox. */
+  /** The request entered the chain (ZooKeeperServer.incInProcess). */
+  submitted(): void {
+    this.host.stats.inProcess++;
+  }
+
+  /**
+   * Final is done with a request of this connection: the in-process count drops, latency and the
+   * last-operation fields are recorded (FinalRequestProcessor.updateStats), and when a reply went
+   * out for a positive xid the outstanding count drops and reading may resume.
+   */
+  replied(req: Request, zxid: bigint, op: string, answered: boolean): void {
+    const stats = this.host.stats;
+    stats.inProcess--;
+    const start = Math.floor(req.arrivedAt ?? performance.now());
+    const end = elapsedMs();
+    stats.latency.add(Math.max(0, end - start));
+    this.stats.responded(req.xid, zxid, op, start, end);
+    if (!answered || req.xid <= 0) return;
+    if (!stats.shouldThrottle(--this.stats.outstanding)) this.unthrottle();
+  }
+
+  private throttle(): void {
+    if (this.throttled) return;
+    this.throttled = true;
+    this.socket.pause();
+  }
+
+  /** Resumes on a later turn: final may be running inside the pipeline's drain loop. */
+  private unthrottle(): void {
+    if (!this.throttled) return;
+    this.throttled = false;
+    setImmediate(() => {
+      if (this.state === 'closed' || this.throttled) return;
+      this.socket.resume();
+      this.drainBacklog();
+    });
+  }
+
+  /** Session ready: answer the ConnectRequest in the form the client used, then run the backlog. */
   establish(sessionId: bigint, timeOut: number, passwd: Buffer, readOnlyByte: boolean): void {
     if (this.state === 'closed') return;
     this.sessionId = sessionId;
     this.sessionTimeout = timeOut;
     this.sendConnectResponse(timeOut, sessionId, passwd, readOnlyByte);
     this.state = 'open';
-    const queued = this.inbox;
-    this.inbox = [];
-    for (const f of queued) if (this.state === 'open') this.dispatch(f);
+    this.drainBacklog();
   }
 
   /** Unknown/expired session or bad password: timeout 0, id 0, then close (finishSessionInit(false)). */
   reject(readOnlyByte: boolean): void {
     this.sendConnectResponse(0, 0n, Buffer.alloc(16), readOnlyByte);
-    this.inbox = [];
+    this.backlog = [];
+    this.backlogHead = 0;
     this.closeAfterFlush();
   }
 

@@ -7,13 +7,19 @@ export class OutputBuffer {
   private chunks: Uint8Array[] = [];
   private scheduled = false;
   private closeAfter = false;
-  packetsSent = 0;
 
   constructor(
     private readonly socket: Socket,
     private readonly maxPending: number,
     private readonly onOverflow: () => void,
+    /** Frames handed to the socket by one flush (ZooKeeper counts packetSent per written frame). */
+    private readonly onSent: (frames: number) => void = () => {},
   ) {}
+
+  /** Frames queued for the next flush. */
+  get queued(): number {
+    return this.chunks.length;
+  }
 
   append(frame: Uint8Array): void {
     if (this.socket.destroyed) return;
@@ -43,7 +49,7 @@ export class OutputBuffer {
       s.cork();
       for (const c of chunks) s.write(c);
       s.uncork();
-      this.packetsSent += chunks.length;
+      this.onSent(chunks.length);
     }
     if (this.closeAfter) s.end();
     else if (s.writableLength > this.maxPending) this.onOverflow();

@@ -14,6 +14,11 @@ export interface Client {
   /** Closes the connection after pending output is flushed (ServerCnxn.sendCloseSession). */
   closeAfterFlush(): void;
   readonly closed: boolean;
+  /**
+   * Final is done with one of this client's requests (FinalRequestProcessor.updateStats): `op` is
+   * the short name cons prints as lop, `answered` false when no reply went out.
+   */
+  replied?(req: Request, lastZxid: bigint, op: string, answered: boolean): void;
 }
 
 export interface Request {
@@ -33,6 +38,8 @@ export interface Request {
   ready: boolean;
   /** Called by final instead of the generic reply path (createSession -> ConnectResponse). */
   onFinal?: (rc: TxnResult | null) => void;
+  /** performance.now() when the request frame arrived (ZooKeeper's Request.createTime). */
+  arrivedAt?: number;
 }
 
 export function newRequest(client: Client | null, sessionId: bigint, xid: number, type: number, body: Buffer): Request {

@@ -39,6 +39,8 @@ function createSession(d: ConnectDeps, conn: Connection, timeout: number, ro: bo
   const { sessionId, password } = d.tracker.createSession(timeout);
   const req = newRequest(conn, sessionId, 0, OpCode.createSession, Buffer.alloc(0));
   req.txn = { timeOut: timeout };
+  req.arrivedAt = conn.frameArrivedAt; // the connect's latency shows in cons (lop=SESS, llat)
+  conn.submitted();
   req.onFinal = () => {
     if (conn.closed) return;
     d.attach(conn, sessionId);

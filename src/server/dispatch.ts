@@ -1,6 +1,8 @@
-// From a decoded RequestHeader to the chain: auth packets are answered on the spot (ZooKeeper
-// handles them before the processors), unknown opcodes get Unimplemented and a close, the rest
-// become Requests. Every packet touches the session (ZooKeeperServer.submitRequest).
+// From a decoded RequestHeader to the chain, in ZooKeeperServer.processPacket / submitRequestNow's
+// order: auth packets are answered on the spot (before any session check); then the session is
+// touched, and a request for a session that is closing or gone is dropped without a reply
+// (MissingSessionException: "Dropping request") — the client sees its connection closed once the
+// close is applied; unknown opcodes get Unimplemented and a close; the rest become Requests.
 import { parseAuth } from '../data/acl.js';
 import type { Connection } from '../net/connection.js';
 import { Err, OpCode, Xid } from '../proto/constants.js';
@@ -17,15 +19,17 @@ function replyHeaderOnly(conn: Connection, xid: number, zxid: bigint, err: numbe
 }
 
 export function dispatchRequest(s: ServerCore, conn: Connection | null, xid: number, type: number, body: Buffer, sessionId = conn?.sessionId ?? 0n): void {
-  if (conn) {
-    s.tracker.touch(sessionId, conn.sessionTimeout);
-    if (type === OpCode.auth) return handleAuth(conn, body);
-    if (!handlers.has(type) || type === OpCode.createSession) {
-      replyHeaderOnly(conn, xid, -1n, Err.unimplemented); // UnimplementedRequestProcessor
-      return conn.closeAfterFlush();
-    }
+  if (!conn) return s.pipeline.submit(newRequest(null, sessionId, xid, type, body));
+  if (type === OpCode.auth) return handleAuth(conn, body);
+  if (!s.tracker.touch(sessionId, conn.sessionTimeout)) return;
+  if (!handlers.has(type) || type === OpCode.createSession) {
+    replyHeaderOnly(conn, xid, -1n, Err.unimplemented); // UnimplementedRequestProcessor
+    return conn.closeAfterFlush();
   }
-  s.pipeline.submit(newRequest(conn, sessionId, xid, type, body));
+  const req = newRequest(conn, sessionId, xid, type, body);
+  req.arrivedAt = conn.frameArrivedAt;
+  conn.submitted();
+  s.pipeline.submit(req);
 }
 
 /** Adds the id to the connection; a failed auth answers AuthFailed and closes (processPacket). */

@@ -16,7 +16,10 @@ export const check: WriteOp = {
     requirePerm(ctx, req, node.acl, Perms.READ, rec.path);
     return { type: OpCode.check, txn: { path: rec.path, version: nextVersion(node.stat!.version, rec.version, rec.path) } };
   },
-  /** FinalRequestProcessor answers a lone check with SetDataResponse(rc.stat), and rc.stat is null. */
+  /**
+   * Never used for a lone check: ZooKeeper 3.8 cannot serialize its SetDataResponse(null) and sends
+   * nothing, which final.ts reproduces. Inside multi the CheckResult has no body.
+   */
   respond(w) {
     w.raw(Buffer.alloc(68));
   },

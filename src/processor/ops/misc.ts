@@ -3,7 +3,7 @@ import { Err, Perms } from '../../proto/constants.js';
 import { ClientInfoRec } from '../../proto/records/data.js';
 import { GetAllChildrenNumberRequestRec, GetEphemeralsRequestRec, SyncRequestRec } from '../../proto/records/requests.js';
 import { JuteReader } from '../../proto/jute.js';
-import type { Id } from '../../data/acl.js';
+import { authInfoOrder, type Id } from '../../data/acl.js';
 import { requirePerm } from '../context.js';
 import { OpError } from '../request.js';
 import type { ReadOp } from './types.js';
@@ -47,9 +47,10 @@ function clientInfo(id: Id): { authScheme: string; user: string } {
   return { authScheme: id.scheme, user };
 }
 
+/** The ids in the order ZooKeeper's auth-info set iterates them (hash buckets, not insertion). */
 export const whoAmI: ReadOp = {
   kind: 'read',
   run(_ctx, req, w) {
-    w.vector((req.client?.authIds ?? []).map(clientInfo), (ww, c) => ClientInfoRec.write(ww, c));
+    w.vector(authInfoOrder(req.client?.authIds ?? []).map(clientInfo), (ww, c) => ClientInfoRec.write(ww, c));
   },
 };
