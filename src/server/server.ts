@@ -21,7 +21,8 @@ import { WatchTables, type WatchSink } from '../watch/tables.js';
 import { resolveOptions, type ServerOptions, type ServerOptionsInput } from './config.js';
 import { handleConnect, type ConnectDeps } from './connect.js';
 import { dispatchRequest } from './dispatch.js';
-import { fourLetterSource } from './stats.js';
+import { fourLetterSource, startLoopMonitor, stopLoopMonitor } from './stats.js';
+import { ServerStats } from '../net/stats.js';
 import { defaultWatchManagerFactory } from './watch-factory.js';
 
 export interface ExtraServerOptions {
@@ -69,9 +70,12 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
   private readonly server = net.createServer((s) => this.accept(s));
   private readonly connectDeps: ConnectDeps;
   readonly containers: ContainerManager;
+  /** Request accounting for the four-letter words and the globalOutstandingLimit throttle. */
+  readonly stats = new ServerStats();
 
   constructor(readonly options: ServerOptions, extra: ExtraServerOptions) {
     this.tree = new DataTree(options.extendedTypesEnabled);
+    this.stats.globalOutstandingLimit = options.globalOutstandingLimit;
     const factory = extra.watchManagerFactory ?? defaultWatchManagerFactory;
     this.watches = new WatchTables(factory(), factory(), this, {
       notificationZxid: extra.notificationZxid ?? 'txn',
@@ -188,6 +192,7 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
         this.server.off('error', reject);
         this.tracker.start();
         this.containers.start();
+        startLoopMonitor(this);
         resolve(this.address()!);
       });
     });
@@ -201,6 +206,7 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
   close(): Promise<void> {
     this.tracker.stop();
     this.containers.stop();
+    stopLoopMonitor(this);
     for (const c of [...this.byWatcher.values()]) c.close();
     return new Promise((resolve) => (this.server.listening ? this.server.close(() => resolve()) : resolve()));
   }
