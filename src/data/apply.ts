@@ -24,13 +24,24 @@ export function applyTxn(tree: DataTree, hdr: TxnHeader, txn: any): TxnResult {
   } catch (e) {
     if (!(e instanceof TreeError)) throw e;
     rc.err = e.code;
-    if (hdr.type === OpCode.create && e.code === Err.nodeExists) {
-      // Replay of a create whose node survived a fuzzy snapshot: still move the parent forward.
-      tree.setCversionPzxid(parentOf(txn.path), txn.parentCVersion, hdr.zxid);
-    }
+    if (CREATES.has(hdr.type) && e.code === Err.nodeExists) replayedCreate(tree, hdr, txn);
   }
   if (hdr.zxid > tree.lastProcessedZxid) tree.lastProcessedZxid = hdr.zxid;
   return rc;
+}
+
+const CREATES = new Set<number>([OpCode.create, OpCode.create2, OpCode.createTTL, OpCode.createContainer]);
+
+/**
+ * Replay of a create whose node is already in a fuzzy snapshot (DataTree.processTxn's
+ * NodeExists case): still move the parent's cversion/pzxid forward, and give the node the txn's
+ * ACL, which repairs an ACL ref the snapshot's cache did not hold yet. Live requests never get
+ * here: prep refuses a create of an existing node.
+ */
+function replayedCreate(tree: DataTree, hdr: TxnHeader, txn: any): void {
+  tree.replaceAcl(txn.path, txn.acl);
+  const parent = parentOf(txn.path);
+  if (tree.get(parent)) tree.setCversionPzxid(parent, txn.parentCVersion, hdr.zxid);
 }
 
 function applyOne(tree: DataTree, hdr: TxnHeader, txn: any, rc: TxnResult): void {

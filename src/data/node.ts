@@ -8,6 +8,8 @@ export interface DataNode {
   stat: StatPersisted;
   /** Child names (not paths). */
   children: Set<string>;
+  /** This node's digest as the tree last added it (DataNode's cached digest). */
+  digest?: bigint;
 }
 
 /** DataTree.createStat: a new node's persisted stat. */

@@ -2,9 +2,16 @@
 // TTL nodes, and the watch triggers each change fires. Mutators assume prep already validated the
 // request; they throw TreeError only for states a txn log replay can meet (ZooKeeper's
 // NoNodeException / NodeExistsException inside processTxn).
+// Like ZooKeeper 3.6+ the tree keeps a digest (DigestCalculator + AdHash): every mutator takes the
+// changed nodes' digests out before the change and puts the new ones in after, so the digest of the
+// whole tree is always current and goes into each logged txn and snapshot. ACL lists are interned
+// (ReferenceCountedACLCache) so snapshots can store them by ref.
 import { Err } from '../proto/constants.js';
 import type { Stat } from '../proto/records/data.js';
+import { nodeDigest } from '../persist/digest.js';
+import type { StatPersisted } from '../proto/records/data.js';
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, type ACL } from './acl.js';
+import { AclTable } from './acl-refs.js';
 import { ephemeralKind } from './ephemeral.js';
 import { childNameOf, createStat, emptyStat, parentOf, statOf, type DataNode } from './node.js';
 
@@ -30,22 +37,79 @@ export class DataTree {
   readonly ttls = new Set<string>();
   lastProcessedZxid = 0n;
   events: TreeEvents = noEvents;
+  /** The tree digest (DataTree.getTreeDigest): a wrapping 64-bit sum of node digests. */
+  digest = 0n;
+  readonly acls = new AclTable();
 
   constructor(readonly extendedTypes = false) {
     this.addSystemNodes();
   }
 
-  /** /, /zookeeper, /zookeeper/quota and /zookeeper/config (READ-only ACL). */
+  /** /, /zookeeper, /zookeeper/quota and /zookeeper/config (READ-only ACL), where missing. */
   private addSystemNodes(): void {
-    const mk = (acl: readonly ACL[]): DataNode => ({ data: Buffer.alloc(0), acl: [...acl], stat: emptyStat(), children: new Set() });
-    this.nodes.set('/', mk(OPEN_ACL_UNSAFE));
-    this.nodes.set('/zookeeper', mk(OPEN_ACL_UNSAFE));
-    this.nodes.set('/zookeeper/quota', mk(OPEN_ACL_UNSAFE));
-    this.nodes.set('/zookeeper/config', mk(READ_ACL_UNSAFE));
-    this.nodes.get('/')!.children.add('zookeeper');
-    this.nodes.get('/zookeeper')!.children.add('config').add('quota');
+    const mk = (path: string, acl: readonly ACL[], aversion = 0): void => {
+      if (this.nodes.has(path)) return;
+      const stat = emptyStat();
+      stat.aversion = aversion;
+      this.loadNode(path, Buffer.alloc(0), acl, stat);
+    };
+    mk('/', OPEN_ACL_UNSAFE);
+    mk('/zookeeper', OPEN_ACL_UNSAFE);
+    mk('/zookeeper/quota', OPEN_ACL_UNSAFE);
     // addConfigNode sets the READ-only ACL with version -1, which leaves aversion at -1.
-    this.nodes.get('/zookeeper/config')!.stat.aversion = -1;
+    mk('/zookeeper/config', READ_ACL_UNSAFE, -1);
+  }
+
+  /** Empties the tree before a snapshot is loaded into it (no watch fires). */
+  clear(): void {
+    this.nodes.clear();
+    this.ephemerals.clear();
+    this.containers.clear();
+    this.ttls.clear();
+    this.acls.clear();
+    this.digest = 0n;
+    this.lastProcessedZxid = 0n;
+  }
+
+  /**
+   * Puts one node read from a snapshot (DataTree.deserialize): parents come first, "" is the root,
+   * a repeated path (a fuzzy snapshot can hold one twice) replaces the earlier copy. No watch fires.
+   */
+  loadNode(path: string, data: Buffer | null, acl: readonly ACL[], stat: StatPersisted): void {
+    const p = path === '' ? '/' : path;
+    const old = this.nodes.get(p);
+    if (old) {
+      this.hashOut(old);
+      this.untrackOwner(p, old.stat.ephemeralOwner);
+    }
+    const node: DataNode = { data, acl: this.acls.intern(acl), stat, children: old?.children ?? new Set() };
+    if (p !== '/') {
+      const parent = this.nodes.get(parentOf(p));
+      if (!parent) throw new TreeError(Err.noNode, p);
+      parent.children.add(childNameOf(p));
+    }
+    this.nodes.set(p, node);
+    this.trackOwner(p, stat.ephemeralOwner);
+    this.hashIn(p, node);
+  }
+
+  /** After loading: the built-in nodes a snapshot may lack. */
+  ensureSystemNodes(): void {
+    this.addSystemNodes();
+  }
+
+  /** A node's digest as last computed (0 when absent): the digest predictor's starting point. */
+  nodeDigestOf(path: string): bigint {
+    return this.get(path)?.digest ?? 0n;
+  }
+
+  private hashIn(path: string, n: DataNode): void {
+    n.digest = nodeDigest(path, n.data, n.stat);
+    this.digest = BigInt.asIntN(64, this.digest + n.digest);
+  }
+
+  private hashOut(n: DataNode): void {
+    if (n.digest !== undefined) this.digest = BigInt.asIntN(64, this.digest - n.digest);
   }
 
   /** "" is the root's alias, as in DataTree's node map. */
@@ -74,13 +138,17 @@ export class DataTree {
     if (this.nodes.has(path)) throw new TreeError(Err.nodeExists, path);
     const cv = parentCVersion === -1 ? parent.stat.cversion + 1 : parentCVersion;
     if (cv > parent.stat.cversion) {
+      this.hashOut(parent);
       parent.stat.cversion = cv;
       parent.stat.pzxid = zxid;
+      this.hashIn(parentPath, parent);
     }
+    acl = this.acls.intern(acl);
     const node: DataNode = { data, acl, stat: createStat(zxid, time, owner), children: new Set() };
     parent.children.add(childNameOf(path));
     this.nodes.set(path, node);
     this.trackOwner(path, owner);
+    this.hashIn(path, node);
     this.events.created(path, parentPath, zxid, acl, parent.acl);
     return statOf(node);
   }
@@ -115,9 +183,14 @@ export class DataTree {
     const parent = this.nodes.get(parentPath);
     if (!parent) throw new TreeError(Err.noNode, path);
     parent.children.delete(childNameOf(path));
-    if (zxid > parent.stat.pzxid) parent.stat.pzxid = zxid;
+    if (zxid > parent.stat.pzxid) {
+      this.hashOut(parent);
+      parent.stat.pzxid = zxid;
+      this.hashIn(parentPath, parent);
+    }
     const node = this.nodes.get(path);
     if (!node) throw new TreeError(Err.noNode, path);
+    this.hashOut(node);
     this.nodes.delete(path);
     this.untrackOwner(path, node.stat.ephemeralOwner);
     this.events.deleted(path, parentPath, zxid, node.acl, parent.acl);
@@ -127,10 +200,12 @@ export class DataTree {
   setData(path: string, data: Buffer | null, version: number, zxid: bigint, time: bigint): Stat {
     const n = this.nodes.get(path);
     if (!n) throw new TreeError(Err.noNode, path);
+    this.hashOut(n);
     n.data = data;
     n.stat.mtime = time;
     n.stat.mzxid = zxid;
     n.stat.version = version;
+    this.hashIn(path, n);
     this.events.dataChanged(path, zxid, n.acl);
     return statOf(n);
   }
@@ -139,9 +214,21 @@ export class DataTree {
   setACL(path: string, acl: ACL[], version: number): Stat {
     const n = this.nodes.get(path);
     if (!n) throw new TreeError(Err.noNode, path);
-    n.acl = acl;
+    this.hashOut(n);
+    n.acl = this.acls.intern(acl);
     n.stat.aversion = version;
+    this.hashIn(path, n);
     return statOf(n);
+  }
+
+  /**
+   * Replay of a create that found its node already there (it was in a fuzzy snapshot): the txn's
+   * ACL is the one the node was created with, and it repairs a ref the snapshot's ACL section was
+   * written too early to hold. A later setACL in the log replays after it.
+   */
+  replaceAcl(path: string, acl: ACL[]): void {
+    const n = this.nodes.get(path);
+    if (n) n.acl = this.acls.intern(acl);
   }
 
   /** DataTree.setCversionPzxid (replay of a create that met an existing node). */
@@ -150,8 +237,10 @@ export class DataTree {
     if (!n) throw new TreeError(Err.noNode, path);
     const cv = cversion === -1 ? n.stat.cversion + 1 : cversion;
     if (cv > n.stat.cversion) {
+      this.hashOut(n);
       n.stat.cversion = cv;
       n.stat.pzxid = zxid;
+      this.hashIn(path, n);
     }
   }
 
