@@ -11,7 +11,7 @@ import * as table from './table';
 export { inputPtr, inputCap, framePtr, outputPtr, outputCap, ensureInput, ensureOutput } from './io';
 export { addWatch, containsWatch, removeWatch, removeWatcher } from './table';
 export { trigger } from './trigger';
-export { reportWatcher, reportPath, pairModes } from './report';
+export { reportWatcher, reportPath, reportCursor, pairModes } from './report';
 export { pathIdLimit, pathLive, pathBytes, pathLength };
 export { validPath } from './validate';
 

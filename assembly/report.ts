@@ -1,49 +1,68 @@
 // Report iteration for wchc/wchp/wchs (WatchManager.getWatches, getWatchesByPath,
 // getWatchesSummary). JS walks ids with these exports and reads each list from the output buffer;
 // path bytes are read straight from the interned copy. Reports are rare, so clarity beats speed.
-import { ensureOutput, putOut } from './io';
-import { isInline, inlineEntry, blockCap, slotsOf, setCount } from './idset';
+import { outputCap, putOut } from './io';
+import { isInline, inlineEntry, blockCap, slotsOf } from './idset';
 import * as paths from './paths';
 import * as watchers from './watchers';
 import * as table from './table';
 
 let listed: u32 = 0;
+/** Slot to resume from after a report filled the output buffer; DONE when the list is complete. */
+let cursor: u32 = 0;
+const DONE: u32 = 0xffffffff;
 
-/** Lists the live path ids of watcher `w` in the output buffer; returns how many. */
-export function reportWatcher(w: u32): u32 {
+/** Where the last report stopped: pass it back as `from`, or DONE when it finished. */
+export function reportCursor(): u32 {
+  return cursor;
+}
+
+/**
+ * Lists live path ids of watcher `w` in the output buffer, from slot `from` until the buffer is
+ * full; returns how many. Works in chunks so a report never needs to allocate.
+ */
+export function reportWatcher(w: u32, from: u32): u32 {
   listed = 0;
+  cursor = DONE;
   if (!table.isRegistered(w)) return 0;
   const ws = watchers.watcherSet(w);
-  ensureOutput(setCount(ws));
-  if (isInline(ws)) listPathIfLive(inlineEntry(ws), w);
-  else if (ws) {
-    const s = slotsOf(ws);
-    const end = s + (<usize>blockCap(ws) << 2);
-    for (let q = s; q < end; q += 4) listPathIfLive(load<u32>(q), w);
+  if (isInline(ws)) {
+    if (from == 0 && table.pairLive(inlineEntry(ws), w)) putOut(listed++, inlineEntry(ws));
+  } else if (ws) {
+    walk(ws, from, w, true);
   }
   return listed;
 }
 
-function listPathIfLive(id: u32, w: u32): void {
-  if (id != 0 && table.pairLive(id, w)) putOut(listed++, id);
-}
-
-/** Lists the watcher ids on path `id` in the output buffer; returns how many. */
-export function reportPath(id: u32): u32 {
+/** Lists the watcher ids on path `id` from slot `from`, in chunks like reportWatcher. */
+export function reportPath(id: u32, from: u32): u32 {
   listed = 0;
+  cursor = DONE;
   if (!paths.pathLive(id)) return 0;
   const h = paths.pathSet(id);
-  ensureOutput(setCount(h));
-  if (isInline(h)) putOut(listed++, inlineEntry(h) >>> table.PSHIFT);
-  else {
-    const s = slotsOf(h);
-    const end = s + (<usize>blockCap(h) << 2);
-    for (let q = s; q < end; q += 4) {
-      const e = load<u32>(q);
-      if (e) putOut(listed++, e >>> table.PSHIFT);
-    }
+  if (isInline(h)) {
+    if (from == 0) putOut(listed++, inlineEntry(h) >>> table.PSHIFT);
+  } else {
+    walk(h, from, 0, false);
   }
   return listed;
+}
+
+/** Copies a block's entries (path ids of live pairs of `w`, or watcher ids) until output is full. */
+function walk(b: u32, from: u32, w: u32, byWatcher: bool): void {
+  const cap = blockCap(b);
+  const s = slotsOf(b);
+  const room = outputCap();
+  for (let i = from; i < cap; i++) {
+    if (listed == room) {
+      cursor = i;
+      return;
+    }
+    const e = load<u32>(s + (<usize>i << 2));
+    if (e == 0) continue;
+    if (!byWatcher) putOut(listed++, e >>> table.PSHIFT);
+    else if (table.pairLive(e, w)) putOut(listed++, e);
+  }
 }
 
 /** Mode bits of the pair (path id, watcher), 0 when absent. For tests and debugging. */

@@ -23,8 +23,11 @@ export interface WatchCoreExports {
   /** Number of watchers listed at outputPtr(), or -1 for an invalid path. */
   trigger(len: number, type: number, zxid: bigint, suppressed: number): number;
 
-  reportWatcher(watcher: number): number;
-  reportPath(pathId: number): number;
+  /** Lists ids from slot `from` until the output buffer is full; see reportCursor. */
+  reportWatcher(watcher: number, from: number): number;
+  reportPath(pathId: number, from: number): number;
+  /** Slot to pass as `from` to continue the last report, or REPORT_DONE (0xffffffff as i32: -1). */
+  reportCursor(): number;
   pairModes(pathId: number, watcher: number): number;
   pathIdLimit(): number;
   pathLive(pathId: number): number;

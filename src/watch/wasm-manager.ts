@@ -27,6 +27,8 @@ export type WasmWatchManagerOptions = WatchCoreOptions;
 
 const encoder = new TextEncoder();
 const INVALID = -1;
+/** reportCursor() when a report is complete (u32 0xffffffff read as i32). */
+const REPORT_DONE = -1;
 
 export class WasmWatchManager implements WatchManager {
   private readonly core: WatchCoreExports;
@@ -195,7 +197,7 @@ export class WasmWatchManager implements WatchManager {
     const limit = this.core.watcherLimit();
     for (let w = 0; w < limit; w++) {
       if (!this.core.isRegistered(w)) continue;
-      const ids = this.readList(() => this.core.reportWatcher(w));
+      const ids = this.readList((from) => this.core.reportWatcher(w, from));
       out.set(w, Array.from(ids, (id) => this.pathName(id, names)));
     }
     return out;
@@ -207,16 +209,25 @@ export class WasmWatchManager implements WatchManager {
     for (let id = 1; id < limit; id++) {
       if (!this.core.pathLive(id)) continue;
       const name = this.pathName(id, new Map());
-      out.set(name, Array.from(this.readList(() => this.core.reportPath(id))).sort((a, b) => a - b));
+      out.set(name, this.readList((from) => this.core.reportPath(id, from)).sort((a, b) => a - b));
     }
     return out;
   }
 
-  /** Runs a report export and copies the ids it listed. */
-  private readList(report: () => number): Int32Array {
-    const n = this.guard(report);
-    const at = this.core.outputPtr() >>> 2;
-    return this.ids.slice(at, at + n);
+  /**
+   * Runs a report export chunk by chunk (each fills at most the output buffer, so reports never
+   * allocate inside the core) and collects the ids it listed.
+   */
+  private readList(report: (from: number) => number): number[] {
+    const out: number[] = [];
+    let from = 0;
+    do {
+      const n = report(from);
+      const at = this.core.outputPtr() >>> 2;
+      for (let i = 0; i < n; i++) out.push(this.ids[at + i]);
+      from = this.core.reportCursor();
+    } while (from !== REPORT_DONE);
+    return out;
   }
 
   private pathName(id: number, cache: Map<number, string>): string {

@@ -8,7 +8,7 @@ import { ReferenceWatchManager } from '../../src/watch/reference.js';
 import { WasmWatchManager } from '../../src/watch/wasm-manager.js';
 import { instantiateWatchCore, type WatchCoreBuild } from '../../src/wasm/loader.js';
 import { decodePath, isValidPathBytes, pathProblem } from '../../src/watch/path.js';
-import type { WatchManager, WatcherModeBit } from '../../src/watch/types.js';
+import { WatchMemoryError, type WatchManager, type WatcherModeBit } from '../../src/watch/types.js';
 
 const enc = new TextEncoder();
 const PATHS = ['/', '/a', '/a/b', '/a/b/c', '/a/bc', '/ab', '/b', '/b/a', '/é', '/é/ü', '/a/b/c/d/e', '/x.y', '/...'];
@@ -150,7 +150,51 @@ function run(build: WatchCoreBuild, ops: Op[]): WasmWatchManager {
   return wasm.data;
 }
 
+/**
+ * On a small, capped memory: every single call either succeeds on both sides or fails on the WASM
+ * side with WatchMemoryError, in which case the reference does not apply it — the tables must
+ * still agree, so a failed call changed nothing.
+ */
+function runCapped(build: WatchCoreBuild, pages: number, ops: Op[]): number {
+  const wasm = { data: new WasmWatchManager({ build, maximumPages: pages }), child: new WasmWatchManager({ build }) };
+  const ref = { data: new ReferenceWatchManager(), child: new ReferenceWatchManager() };
+  let failures = 0;
+  const step = (op: Op) => {
+    let got: unknown;
+    try {
+      got = apply(wasm, op);
+    } catch (e) {
+      if (!(e instanceof WatchMemoryError)) throw e;
+      failures++;
+      return;
+    }
+    expect(got).toEqual(apply(ref, op));
+  };
+  for (const op of ops) {
+    if (op.k !== 'bulk') step(op);
+    else for (let i = 0; i < op.n; i++) step({ k: 'add', p: `/bulk${op.tag}/n${i}`, w: op.w + (i % 3), m: (1 << i % 3) as WatcherModeBit, bytes: false });
+    expect(wasm.data.summary()).toEqual(ref.data.summary());
+  }
+  expect(wasm.data.recursiveWatchCount()).toBe(ref.data.recursiveWatchCount());
+  sameReports(wasm.data, ref.data);
+  return failures;
+}
+
 describe.each<WatchCoreBuild>(['release', 'debug'])('WASM core (%s build) vs reference', (build) => {
+  it('agrees when memory runs out (failed calls change nothing)', () => {
+    let failures = 0;
+    const single = opArb.filter((op) => op.k !== 'delete' && op.k !== 'fan');
+    const bulkArb = fc.record({ k: fc.constant('bulk' as const), w: watcherArb, n: fc.integer({ min: 3000, max: 12000 }), tag: fc.integer({ min: 0, max: 3 }) });
+    const ops = fc.array(fc.oneof({ weight: 3, arbitrary: single }, { weight: 1, arbitrary: bulkArb }), { minLength: 5, maxLength: 25, size: 'max' });
+    fc.assert(
+      fc.property(fc.integer({ min: 17, max: 22 }), ops, (pages, list) => {
+        failures += runCapped(build, pages, list);
+      }),
+      { numRuns: 8, endOnFailure: true },
+    );
+    expect(failures).toBeGreaterThan(0);
+  });
+
   it('agrees on random operation sequences', () => {
     fc.assert(fc.property(fc.array(opArb, { minLength: 10, maxLength: 80, size: 'max' }), (ops) => void run(build, ops)), { numRuns: 150 });
   });
