@@ -22,7 +22,12 @@ export class Replayer {
    * `sessions` (id -> timeout) starts as the snapshot's and is kept current; `snapDigest` is the
    * digest a snapshot recorded for the zxid its walk ended at, checked when replay reaches it.
    */
-  constructor(private readonly tree: DataTree, readonly sessions: Map<bigint, number>, private readonly snapDigest: ZxidDigest | null) {
+  /** Until replay reaches the snapshot's digest zxid the tree is fuzzy: txn digests cannot match. */
+  private snapDigest: ZxidDigest | null;
+
+  constructor(private readonly tree: DataTree, readonly sessions: Map<bigint, number>, snapDigest: ZxidDigest | null) {
+    const usable = snapDigest && snapDigest.zxid !== 0n && snapDigest.digestVersion === DIGEST_VERSION;
+    this.snapDigest = usable ? snapDigest : null;
     this.checkSnapshotDigest();
   }
 
@@ -38,14 +43,17 @@ export class Replayer {
     if (hdr.type === OpCode.createSession) this.sessions.set(hdr.clientId, txn.timeOut);
     else if (hdr.type === OpCode.closeSession) this.sessions.delete(hdr.clientId);
     this.report.txns++;
-    if (rec.digest && rec.digest.version === DIGEST_VERSION) this.compare(hdr.zxid, rec.digest.treeDigest);
     this.checkSnapshotDigest();
+    // DataTree.compareDigest: no comparison while the tree may still be ahead of the log.
+    if (!this.snapDigest && rec.digest && rec.digest.version === DIGEST_VERSION) this.compare(hdr.zxid, rec.digest.treeDigest);
   }
 
+  /** DataTree.compareSnapshotDigests: once replay reaches the zxid the snapshot's walk ended at. */
   private checkSnapshotDigest(): void {
     const d = this.snapDigest;
-    if (!d || d.zxid === 0n || d.digestVersion !== DIGEST_VERSION || d.zxid !== this.tree.lastProcessedZxid) return;
-    this.compare(d.zxid, d.digest);
+    if (!d || this.tree.lastProcessedZxid < d.zxid) return;
+    if (this.tree.lastProcessedZxid === d.zxid) this.compare(d.zxid, d.digest);
+    this.snapDigest = null;
   }
 
   private compare(zxid: bigint, expected: bigint): void {
