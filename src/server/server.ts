@@ -24,12 +24,18 @@ import { dispatchRequest } from './dispatch.js';
 import { fourLetterSource, startLoopMonitor, stopLoopMonitor } from './stats.js';
 import { ServerStats } from '../net/stats.js';
 import { defaultWatchManagerFactory } from './watch-factory.js';
+import { Durability } from './durability.js';
 
 export interface ExtraServerOptions {
   /** Builds each of the two watch tables; defaults to the WASM manager when it is available. */
   watchManagerFactory?: () => WatchManager;
-  /** The txn log; in-memory by default. */
+  /** A txn log of the caller's; given, the server keeps nothing on disk itself. */
   txnLog?: TxnLog;
+  /**
+   * Recover from and log to dataDir/dataLogDir (ZooKeeper's format). Default: on when a dataDir
+   * is given and no txnLog, so servers built without a dataDir stay in memory.
+   */
+  durable?: boolean;
   /**
    * Notification header zxid: 'txn' (default) carries the triggering txn's zxid as ZooKeeper 3.9+
    * does; 'minus1' sends -1 as 3.8 did.
@@ -51,7 +57,8 @@ export interface WatchkeeperServer {
 }
 
 export function createServer(input: ServerOptionsInput & ExtraServerOptions = {}): WatchkeeperServer {
-  return new ServerCore(resolveOptions(input), input);
+  const durable = input.durable ?? (input.dataDir !== undefined && input.txnLog === undefined);
+  return new ServerCore(resolveOptions(input), { ...input, durable });
 }
 
 export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer {
@@ -73,7 +80,11 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
   /** Request accounting for the four-letter words and the globalOutstandingLimit throttle. */
   readonly stats = new ServerStats();
 
+  /** null for an in-memory server. */
+  readonly durability: Durability | null;
+
   constructor(readonly options: ServerOptions, extra: ExtraServerOptions) {
+    this.durability = extra.durable && !extra.txnLog ? new Durability(options) : null;
     this.tree = new DataTree(options.extendedTypesEnabled);
     this.stats.globalOutstandingLimit = options.globalOutstandingLimit;
     const factory = extra.watchManagerFactory ?? defaultWatchManagerFactory;
@@ -82,9 +93,11 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
       modeSemantics: extra.watchModeSemantics ?? '3.9',
     });
     this.tree.events = this.watches;
-    this.tracker = new SessionTracker({ tickTime: options.tickTime, onExpire: (id) => this.expire(id) });
+    const secret = this.durability?.secret;
+    this.tracker = new SessionTracker({ tickTime: options.tickTime, onExpire: (id) => this.expire(id), secret });
     this.ctx = this.context();
-    this.pipeline = new Pipeline(this.ctx, extra.txnLog ?? new MemoryTxnLog(), (err) => this.logFailed(err));
+    const log = extra.txnLog ?? this.durability?.log ?? new MemoryTxnLog();
+    this.pipeline = new Pipeline(this.ctx, log, (err) => this.logFailed(err));
     this.connectDeps = this.connectDependencies();
     const copts = { ...defaultContainerOptions, ...extra.containers };
     this.containers = new ContainerManager(this.tree, copts, (path) => this.reapContainer(path));
@@ -185,7 +198,9 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
     dispatchRequest(this, null, 0, OpCode.closeSession, Buffer.alloc(0), sessionId);
   }
 
-  listen(): Promise<{ host: string; port: number }> {
+  /** Recovers from disk first (durable servers), so nothing is served before the state is back. */
+  async listen(): Promise<{ host: string; port: number }> {
+    if (this.durability) this.zxid = await this.durability.open({ tree: this.tree, tracker: this.tracker, changes: this.ctx.changes });
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(this.options.port, this.options.host, () => {
@@ -208,6 +223,7 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
     this.containers.stop();
     stopLoopMonitor(this);
     for (const c of [...this.byWatcher.values()]) c.close();
-    return new Promise((resolve) => (this.server.listening ? this.server.close(() => resolve()) : resolve()));
+    const stopped = new Promise<void>((resolve) => (this.server.listening ? this.server.close(() => resolve()) : resolve()));
+    return stopped.then(() => this.durability?.close());
   }
 }
