@@ -1,19 +1,22 @@
 // `npm run bench:load`: the end-to-end load benchmark of issue 5.
 //
 //   node dist/bench/load/run.js [--quick] [--json FILE] [--out DIR] [--only ID,...] [--servers watchkeeper,zookeeper]
-//                               [--workers N] [--force-sync] [--cpu-prof DIR]
+//                               [--workers N] [--force-sync] [--cpu-prof DIR] [--wk-root DIR]
+//
+// --wk-root runs the watchkeeper build in DIR/dist (e.g. an exported commit built on its own) instead
+// of this checkout's dist, so a run is not disturbed by concurrent rebuilds of the work tree.
 //
 // Each scenario runs against watchkeeper (CLI from dist, its own process) and then Apache ZooKeeper
 // 3.8.0 (Debian package), each freshly started, with the same parameters and the same generator
 // processes (bench/load/worker.ts). Prints a Markdown table and writes it with SVG charts to
 // bench/results/ (bench/results/quick/ for --quick). Every server started is killed at the end,
 // also on errors and signals.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FULL, label, QUICK, rowSpecs, type Plan } from './plan.js';
-import { writeResults } from './output.js';
+import { gitCommit, writeResults } from './output.js';
 import type { Kind, Results } from './report.js';
 import { closeStorm, fanOut, memory, requestMix, watchStorm, type Env, type ScenarioRun } from './scenarios.js';
 import { dataFiles, killAllNow, startWatchkeeper, startZooKeeper, stopAll, stopServer, type RunningServer } from './servers.js';
@@ -27,6 +30,7 @@ interface Options {
   workers: number;
   forceSync: boolean;
   cpuProf?: string;
+  wkRoot?: string;
 }
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -44,6 +48,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === '--workers') o.workers = Number(next());
     else if (a === '--force-sync') o.forceSync = true;
     else if (a === '--cpu-prof') o.cpuProf = resolve(next());
+    else if (a === '--wk-root') o.wkRoot = resolve(next());
     else throw new Error(`unknown argument ${a}; see the header of bench/load/run.ts`);
   }
   return o;
@@ -83,7 +88,7 @@ async function runOne(sc: Scenario, kind: Kind, o: Options): Promise<ScenarioRun
   const start = kind === 'watchkeeper' ? startWatchkeeper : startZooKeeper;
   let server: RunningServer | null = null;
   try {
-    server = await start({ forceSync: o.forceSync, cpuProfDir: o.cpuProf });
+    server = await start({ forceSync: o.forceSync, cpuProfDir: o.cpuProf, wkRoot: o.wkRoot });
     log(`${sc.id} on ${kind} (pid ${server.pid}, port ${server.port}), load average ${loadavg()[0]!.toFixed(1)}`);
     const r = await sc.run({ server, workers: o.workers, log });
     sc.after?.(server, kind);
@@ -112,7 +117,7 @@ async function main(): Promise<void> {
   extraNotes.push(...fixedNotes(o));
   extraNotes.push(`1-minute load average at the start ${load0.toFixed(1)}, at the end ${loadavg()[0]!.toFixed(1)} (2 cores shared with other work: figures are noisy).`);
   const info = {
-    mode: `${o.quick ? 'quick' : 'full'}; forceSync=${o.forceSync ? 'yes' : 'no'} for both; ${o.workers} generator processes`,
+    mode: `${o.quick ? 'quick' : 'full'}; watchkeeper build: ${o.wkRoot ? `${o.wkRoot} (commit ${gitOf(o.wkRoot)})` : 'this checkout'}; forceSync=${o.forceSync ? 'yes' : 'no'} for both; ${o.workers} generator processes`,
     startedAt,
     wallSec: (Date.now() - startedAt.getTime()) / 1000,
     params: JSON.stringify(plan),
@@ -124,11 +129,20 @@ async function main(): Promise<void> {
   if (o.json) writeFileSync(o.json, JSON.stringify({ info, plan, results }, null, 1));
 }
 
+/** The commit a --wk-root build was made from: its COMMIT file, else its git HEAD. */
+function gitOf(root: string): string {
+  try {
+    return readFileSync(join(root, 'COMMIT'), 'utf8').trim();
+  } catch {
+    return gitCommit(root);
+  }
+}
+
 function fixedNotes(o: Options): string[] {
   return [
     '100,000 fan-out watchers: not run. The hard open-file limit on this machine is 20,000 per process (ulimit -Hn; raising it needs CAP_SYS_RESOURCE, which the sandbox lacks) and a server needs one descriptor per session.',
     'Watches in scenarios 4 and 5 are registered with SetWatches (opcode 101, 1,000 paths per packet, relativeZxid ahead of every node so no catch-up events fire) instead of one getData each: the same watch-table entries, far fewer packets.',
-    'watchkeeper\'s mntr reports neither JS heap, WASM memory nor event-loop delay; the benchmark preloads bench/load/probe.js into the server process (node --import) to read them. Nothing was added to the server.',
+    'WASM memory, JS heap and the worst event-loop delay come from watchkeeper\'s mntr (zk_watchkeeper_*; the loop monitor has 10 ms resolution, reset with srst before the close storm). As a cross-check the benchmark also preloads bench/load/probe.js into the server process (node --import; its own monitorEventLoopDelay at 1 ms resolution). ZooKeeper reports neither.',
     `ZooKeeper runs with the JVM defaults of the Debian package (no -Xmx), zoo.cfg: tickTime=2000, maxClientCnxns=0, admin.enableServer=false, 4lw.commands.whitelist=*, forceSync=${o.forceSync ? 'yes' : 'no'}.`,
     'Latency clocks: process.hrtime (CLOCK_MONOTONIC) in every generator process, so times compare across processes.',
   ];

@@ -6,7 +6,7 @@ import { OpCode } from '../../src/proto/constants.js';
 import { Histogram, quantileOf, type HistSnapshot } from './hist.js';
 import type { MixResult, MixSpec } from './mix-worker.js';
 import { GeneratorPool, shares } from './pool.js';
-import { processCpuUs, rssBytes, watchCount, type RunningServer } from './servers.js';
+import { fourLetter, mntr, processCpuUs, rssBytes, watchCount, type RunningServer } from './servers.js';
 import { adminSession, cpuPercent, createAll, sleep } from './setup.js';
 import type { StormResult } from './storm-worker.js';
 import { Body, nowUs, type Session } from './wire.js';
@@ -218,13 +218,20 @@ export function memory(env: Env, watches: number, sessions: number, nPaths: numb
       watches: counted,
       registerSec: run.wallMs / 1000,
     };
-    if (env.server.probe) {
-      const p = await env.server.probe('report');
-      Object.assign(metrics, { heapMiB: p.heapUsed / 2 ** 20, wasmMiB: p.wasmBytes / 2 ** 20 });
-    }
+    if (env.server.kind === 'watchkeeper') Object.assign(metrics, await wkMemory(env.server));
     metrics.bytesPerWatch = ((metrics.rssMiB! - metrics.rssBeforeMiB!) * 2 ** 20) / Math.max(1, counted);
     return { metrics, dists: {}, genCpuPct: run.genCpuPct, serverCpuPct: run.serverCpuPct, notes: [] };
   });
+}
+
+/** WASM memory and JS heap from mntr (zk_watchkeeper_*), else from the preloaded probe. */
+async function wkMemory(s: RunningServer): Promise<Record<string, number>> {
+  const m = await mntr(s);
+  const wasm = Number(m.get('watchkeeper_wasm_memory_bytes'));
+  const heap = Number(m.get('watchkeeper_heap_used_bytes'));
+  if (Number.isFinite(wasm) && Number.isFinite(heap)) return { heapMiB: heap / 2 ** 20, wasmMiB: wasm / 2 ** 20 };
+  const p = await s.probe!('report');
+  return { heapMiB: p.heapUsed / 2 ** 20, wasmMiB: p.wasmBytes / 2 ** 20 };
 }
 
 // ---- 5. close storm ----
@@ -238,6 +245,7 @@ export function closeStorm(env: Env, sessions: number, perSession: number): Prom
     await pool.each((w) => ({ op: 'setWatches', prefix: '/cls', nPaths: perSession, perSession, sessionBase: per.slice(0, w).reduce((a, b) => a + b, 0) }));
     const before = await watchCount(env.server);
     await env.server.probe?.('loopStart');
+    if (env.server.kind === 'watchkeeper') await fourLetter(env.server, 'srst'); // restarts its loop-delay maximum
     const prober = new RttProbe(admin, '/cls');
     const run = await measured(env, pool, async () => {
       const closed = await pool.each<{ atUs: number }>(() => ({ op: 'closeAll' }));
@@ -248,7 +256,8 @@ export function closeStorm(env: Env, sessions: number, perSession: number): Prom
     const rtt = await prober.stop();
     const loop = await env.server.probe?.('loopStop');
     const metrics: Record<string, number> = { watchesBefore: before, clearMs: run.value.ms, polls: run.value.polls, probeRttMaxMs: rtt.max / 1000, probeRttP50Ms: rtt.p50 / 1000 };
-    if (loop) metrics.loopMaxMs = loop.loopMaxMs;
+    if (loop) metrics.probeLoopMaxMs = loop.loopMaxMs;
+    if (env.server.kind === 'watchkeeper') metrics.loopMaxMs = Number((await mntr(env.server)).get('watchkeeper_max_event_loop_delay_ms') ?? NaN);
     return { metrics, dists: { rtt: rtt.samples }, genCpuPct: run.genCpuPct, serverCpuPct: run.serverCpuPct, notes: [] };
   });
 }

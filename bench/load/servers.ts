@@ -25,13 +25,18 @@ export interface RunningServer {
 
 export interface StartOptions {
   forceSync: boolean;
+  /** The watchkeeper build to run (a directory holding dist/); defaults to this checkout's. */
+  wkRoot?: string;
   /** Directory for node --cpu-prof output (watchkeeper only). */
   cpuProfDir?: string;
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..'); // dist/
-const CLI = join(ROOT, 'src', 'cli', 'main.js');
+/** The CLI of a build: `<root>/dist/src/cli/main.js`; this checkout's dist by default. */
+function cliOf(wkRoot?: string): string {
+  return wkRoot ? join(wkRoot, 'dist', 'src', 'cli', 'main.js') : join(ROOT, 'src', 'cli', 'main.js');
+}
 const PROBE = join(HERE, 'probe.js');
 const ZK_CP = '/etc/zookeeper/conf:/usr/share/java/zookeeper.jar';
 const START_TIMEOUT_MS = 60_000;
@@ -73,7 +78,7 @@ export async function startWatchkeeper(opts: StartOptions): Promise<RunningServe
   const cfg = join(dataDir, 'zoo.cfg');
   writeFileSync(cfg, zooCfg(join(dataDir, 'data'), 0, opts.forceSync));
   const prof = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
-  const args = ['--max-old-space-size=8192', ...prof, '--import', pathToFileURL(PROBE).href, CLI, '--config', cfg, '--port', '0', '--data-dir', join(dataDir, 'data')];
+  const args = ['--max-old-space-size=8192', ...prof, '--import', pathToFileURL(PROBE).href, cliOf(opts.wkRoot), '--config', cfg, '--port', '0', '--data-dir', join(dataDir, 'data')];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const port = await waitForLine(child, /watchkeeper listening on .*:(\d+)/);
   const s: RunningServer = { kind: 'watchkeeper', host: '127.0.0.1', port, pid: child.pid!, dataDir, child, probe: probeClient(child) };
@@ -135,6 +140,16 @@ export function fourLetter(s: { host: string; port: number }, word: string): Pro
     sock.on('error', (e) => (clearTimeout(timer), reject(e)));
     sock.on('close', () => (clearTimeout(timer), resolve(Buffer.concat(chunks).toString())));
   });
+}
+
+/** mntr as key → value (keys without the zk_ prefix). */
+export async function mntr(s: { host: string; port: number }): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const line of (await fourLetter(s, 'mntr')).split('\n')) {
+    const [k, v] = line.split('\t');
+    if (k?.startsWith('zk_') && v !== undefined) out.set(k.slice(3), v);
+  }
+  return out;
 }
 
 /** Total watches from wchs ("Total watches:N"); -1 if unreadable. */
