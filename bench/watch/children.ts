@@ -17,6 +17,7 @@ export interface ChildLine {
   shape: string;
   op?: 'add' | 'trigger' | 'removeWatcher';
   nsPerOp?: number;
+  cpuNsPerOp?: number;
   bytesPerWatch?: number;
   pathBytesPerWatch?: number;
   count?: number;

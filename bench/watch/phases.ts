@@ -19,6 +19,7 @@ export interface Line {
   shape: string;
   op?: string;
   nsPerOp?: number;
+  cpuNsPerOp?: number;
   bytesPerWatch?: number;
   pathBytesPerWatch?: number;
   count?: number;
@@ -35,31 +36,47 @@ function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
-function nsSince(t0: bigint): number {
-  return Number(process.hrtime.bigint() - t0);
+/**
+ * Wall-clock and CPU time of one timed section. CPU time (process.cpuUsage: user + system, every
+ * thread, so V8's GC helpers count) leaves out the time other processes held the cores, which on
+ * a shared machine can triple the wall time; run.ts can show both.
+ */
+export interface Span {
+  wall: number;
+  cpu: number;
+}
+
+function timed(section: () => void): Span {
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  section();
+  const wall = Number(process.hrtime.bigint() - t0);
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) * 1000 };
 }
 
 /** Watcher ids are dense small integers from 1, as a session table would hand them out. */
-function addAll(m: WatchManager, s: Shape, paths: readonly string[]): number {
-  const t0 = process.hrtime.bigint();
-  for (let w = 0; w < s.watchers; w++) {
-    for (let k = 0; k < s.perWatcher; k++) m.addWatch(paths[pathIndex(s, w, k)]!, w + 1);
-  }
-  return nsSince(t0);
+function addAll(m: WatchManager, s: Shape, paths: readonly string[]): Span {
+  return timed(() => {
+    for (let w = 0; w < s.watchers; w++) {
+      for (let k = 0; k < s.perWatcher; k++) m.addWatch(paths[pathIndex(s, w, k)]!, w + 1);
+    }
+  });
 }
 
 /** Triggers each path once; returns the time and the number of watchers listed to notify. */
-function triggerAll(m: WatchManager, paths: readonly string[]): { ns: number; fired: number } {
+function triggerAll(m: WatchManager, paths: readonly string[]): { span: Span; fired: number } {
   let fired = 0;
-  const t0 = process.hrtime.bigint();
-  for (const p of paths) fired += m.triggerWatch(p, EventType.NodeDataChanged, 1n).watchers.length;
-  return { ns: nsSince(t0), fired };
+  const span = timed(() => {
+    for (const p of paths) fired += m.triggerWatch(p, EventType.NodeDataChanged, 1n).watchers.length;
+  });
+  return { span, fired };
 }
 
-function removeAll(m: WatchManager, s: Shape): number {
-  const t0 = process.hrtime.bigint();
-  for (let w = 0; w < s.watchers; w++) m.removeWatcher(w + 1);
-  return nsSince(t0);
+function removeAll(m: WatchManager, s: Shape): Span {
+  return timed(() => {
+    for (let w = 0; w < s.watchers; w++) m.removeWatcher(w + 1);
+  });
 }
 
 function check(ok: boolean, what: string): void {
@@ -68,9 +85,9 @@ function check(ok: boolean, what: string): void {
 
 /** The figures of one round over a shape. */
 interface Round {
-  addNs: number;
-  triggerNs: number;
-  removeNs: number;
+  add: Span;
+  trigger: Span;
+  remove: Span;
   bytes?: Bytes;
 }
 
@@ -88,7 +105,7 @@ function runRound(make: SubjectFactory, s: Shape, paths: readonly string[], with
   const watches = totalWatches(s);
   const heapBase = withBytes ? heapUsed() : 0;
   let subject: Subject | null = make();
-  const addNs = addAll(subject.manager, s, paths);
+  const add = addAll(subject.manager, s, paths);
   check(subject.manager.size() === watches, `size ${subject.manager.size()} after add, expected ${watches}`);
   const bytes = withBytes ? bytesOf(subject, heapBase, watches) : undefined;
   const trig = triggerAll(subject.manager, paths);
@@ -99,9 +116,9 @@ function runRound(make: SubjectFactory, s: Shape, paths: readonly string[], with
   const fresh = make().manager;
   addAll(fresh, s, paths);
   if (withBytes) heapUsed();
-  const removeNs = removeAll(fresh, s);
+  const remove = removeAll(fresh, s);
   check(fresh.size() === 0, `size ${fresh.size()} after removing every watcher`);
-  return { addNs, triggerNs: trig.ns, removeNs, bytes };
+  return { add, trigger: trig.span, remove, bytes };
 }
 
 /** Rounds over `s` for at least warmMs (and at least 3), so the hot functions are optimized. */
@@ -123,7 +140,7 @@ function bytesOf(subject: Subject, heapBase: number, watches: number): Bytes {
   const table = (off.inUse - off.pathBytes + Math.max(0, heap)) / watches;
   const mib = (x: number): string => (x / 2 ** 20).toFixed(1);
   const note = `WASM heap blocks ${mib(off.inUse)} MiB in use incl. ${mib(off.pathBytes)} MiB path copies ` +
-    `(linear memory ${mib(off.memory)} MiB), JS heap +${mib(heap)} MiB`;
+    `(linear memory ${mib(off.memory)} MiB); JS heap change ${mib(heap)} MiB (noise, not counted when negative)`;
   return { table, paths: off.pathBytes / watches, note };
 }
 
@@ -134,12 +151,16 @@ function bytesOf(subject: Subject, heapBase: number, watches: number): Bytes {
 function best(a: Round | undefined, b: Round): Round {
   if (!a) return b;
   const bytes = a.bytes ?? b.bytes;
-  return {
-    addNs: Math.min(a.addNs, b.addNs),
-    triggerNs: Math.min(a.triggerNs, b.triggerNs),
-    removeNs: Math.min(a.removeNs, b.removeNs),
-    bytes,
-  };
+  return { add: faster(a.add, b.add), trigger: faster(a.trigger, b.trigger), remove: faster(a.remove, b.remove), bytes };
+}
+
+/** Best wall time and best CPU time, each over the rounds on its own. */
+function faster(a: Span, b: Span): Span {
+  return { wall: Math.min(a.wall, b.wall), cpu: Math.min(a.cpu, b.cpu) };
+}
+
+function perOp(span: Span, watches: number): { nsPerOp: number; cpuNsPerOp: number } {
+  return { nsPerOp: round2(span.wall / watches), cpuNsPerOp: round2(span.cpu / watches) };
 }
 
 /**
@@ -157,9 +178,9 @@ export function measure(impl: string, make: SubjectFactory, s: Shape, budgetMs: 
     pathBytesPerWatch: r!.bytes!.paths === undefined ? undefined : round2(r!.bytes!.paths),
   };
   const base = { impl, shape: s.name, count: watches, ...mem };
-  emit({ ...base, op: 'add', nsPerOp: round2(r!.addNs / watches), note: r!.bytes!.note });
-  emit({ ...base, op: 'trigger', nsPerOp: round2(r!.triggerNs / watches) });
-  emit({ ...base, op: 'removeWatcher', nsPerOp: round2(r!.removeNs / watches) });
+  emit({ ...base, op: 'add', ...perOp(r!.add, watches), note: r!.bytes!.note });
+  emit({ ...base, op: 'trigger', ...perOp(r!.trigger, watches) });
+  emit({ ...base, op: 'removeWatcher', ...perOp(r!.remove, watches) });
 }
 
 function round2(x: number): number {

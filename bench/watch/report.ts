@@ -6,15 +6,23 @@ import { IMPLS } from './children.js';
 import type { Shape } from './shapes.js';
 
 export type Op = 'add' | 'trigger' | 'removeWatcher';
+
+/** Which time a table or target reads: wall clock (the issue's figure) or process CPU time. */
+export type Metric = 'wall' | 'cpu';
+
+export function nsOf(line: ChildLine | undefined, metric: Metric): number | undefined {
+  return metric === 'wall' ? line?.nsPerOp : line?.cpuNsPerOp;
+}
 const OPS: readonly Op[] = ['add', 'trigger', 'removeWatcher'];
 
-/** One --json record, exactly the fields the issue asks for. */
+/** One --json record: the fields the issue asks for, plus the CPU-time figure. */
 export interface Result {
   impl: Impl;
   shape: string;
   op: Op;
   nsPerOp: number;
   bytesPerWatch: number;
+  cpuNsPerOp?: number;
 }
 
 export class Results {
@@ -39,7 +47,9 @@ export class Results {
   records(): Result[] {
     return this.lines
       .filter((l) => l.skip === undefined && l.op !== undefined)
-      .map((l) => ({ impl: l.impl, shape: l.shape, op: l.op!, nsPerOp: l.nsPerOp!, bytesPerWatch: l.bytesPerWatch! }));
+      .map((l) => ({
+        impl: l.impl, shape: l.shape, op: l.op!, nsPerOp: l.nsPerOp!, bytesPerWatch: l.bytesPerWatch!, cpuNsPerOp: l.cpuNsPerOp,
+      }));
   }
 }
 
@@ -51,6 +61,7 @@ const SHORT: Record<Impl, string> = {
 };
 
 function num(x: number): string {
+  if (Math.abs(x) < 0.005) return '0';
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
 }
 
@@ -58,9 +69,9 @@ function ratio(a: number | undefined, b: number | undefined): string {
   return a === undefined || b === undefined || b === 0 ? '—' : `${(a / b).toFixed(2)}x`;
 }
 
-function nsCell(r: Results, impl: Impl, shape: string, op: Op): string {
-  const l = r.get(impl, shape, op);
-  return l?.nsPerOp === undefined ? '—' : num(l.nsPerOp);
+function nsCell(r: Results, impl: Impl, shape: string, op: Op, metric: Metric): string {
+  const ns = nsOf(r.get(impl, shape, op), metric);
+  return ns === undefined ? '—' : num(ns);
 }
 
 function bytesCell(r: Results, impl: Impl, shape: string): string {
@@ -75,15 +86,15 @@ function ratioRow(r: Results, shape: string, pick: (impl: Impl) => number | unde
   return [ratio(w, pick('zk-WatchManager')), ratio(w, pick('zk-WatchManagerOptimized'))];
 }
 
-/** The Markdown table: ns per op for each op, then bytes per watch, per shape. */
-export function markdownTable(r: Results, shapes: readonly Shape[]): string {
+/** The Markdown table: ns per op (by `metric`) for each op, then bytes per watch, per shape. */
+export function markdownTable(r: Results, shapes: readonly Shape[], metric: Metric): string {
   const head = ['shape', 'op', ...IMPLS.map((i) => SHORT[i]), 'wasm ÷ WatchManager', 'wasm ÷ Optimized'];
   const rows = [head, head.map(() => '---')];
   for (const s of shapes) {
     const label = `${s.name} ${s.label}`;
     for (const op of OPS) {
-      const cells = IMPLS.map((i) => nsCell(r, i, s.name, op));
-      rows.push([label, `${op} (ns)`, ...cells, ...ratioRow(r, s.name, (i) => r.get(i, s.name, op)?.nsPerOp)]);
+      const cells = IMPLS.map((i) => nsCell(r, i, s.name, op, metric));
+      rows.push([label, `${op} (ns)`, ...cells, ...ratioRow(r, s.name, (i) => nsOf(r.get(i, s.name, op), metric))]);
     }
     const bytes = IMPLS.map((i) => bytesCell(r, i, s.name));
     rows.push([label, 'bytes/watch', ...bytes, ...ratioRow(r, s.name, (i) => r.get(i, s.name, 'add')?.bytesPerWatch)]);

@@ -24,6 +24,11 @@ standard watch, so WatchManagerOptimized (no persistent modes) runs every shape;
 until its WatcherCleaner has purged every watcher (see the notes).
 `;
 
+const CPU_NOTE = `The same rounds timed in CPU time instead: Node's process.cpuUsage() (every thread, GC helpers \
+included); for Java the sum of every Java thread's CPU clock (caller and WatcherCleaner threads; the JVM's GC \
+and JIT threads are not Java threads and are left out). On a busy machine this leaves out the time other \
+processes held the cores.`;
+
 interface Options {
   quick: boolean;
   json?: string;
@@ -93,10 +98,12 @@ async function main(): Promise<void> {
     `(${s.pool.toLocaleString('en')} distinct, ${totalWatches(s).toLocaleString('en')} watches)`);
   console.log(`## ${title}\n\n${shapeList.map((l) => `- ${l}`).join('\n')}\n`);
   console.log(HOW_TO_READ);
-  console.log(markdownTable(results, selected));
+  console.log(`### Wall clock\n\n${markdownTable(results, selected, 'wall')}`);
+  console.log(`\n### CPU time\n\n${CPU_NOTE}\n\n${markdownTable(results, selected, 'cpu')}`);
   const notes = footnotes(results);
-  if (notes) console.log(`\n${notes}`);
-  console.log(`\nTargets:\n${targetsText(results, selected)}`);
+  if (notes) console.log(`\n### Notes\n\n${notes}`);
+  console.log(`\n### Targets (wall clock)\n\n${targetsText(results, selected, 'wall')}`);
+  console.log(`\n### Targets (CPU time)\n\n${targetsText(results, selected, 'cpu')}`);
   // Figures from a shared machine are only as good as its idle time: say how busy it was.
   console.log(`\n(${((Date.now() - t0) / 1000).toFixed(0)} s in all on ${cpus().length} cores; ` +
     `1-minute load average ${loadBefore.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end)`);

@@ -4,7 +4,7 @@
 // A shape where WatchManagerOptimized has no figure (it ran out of memory) is listed as n/a and
 // does not fail a ratio target; a shape where wasm has no figure fails every target it touches.
 
-import type { Results } from './report.js';
+import { nsOf, type Metric, type Results } from './report.js';
 import type { Shape } from './shapes.js';
 
 interface Verdict {
@@ -22,10 +22,10 @@ function judge(name: string, shapes: readonly Shape[], check: Check): Verdict {
   return { name, pass, detail: parts.map((p) => `${p.shape} ${p.text}`).join(', ') };
 }
 
-function ratioCheck(r: Results, op: 'add' | 'trigger', limit: number): Check {
+function ratioCheck(r: Results, op: 'add' | 'trigger', limit: number, metric: Metric): Check {
   return (shape) => {
-    const w = r.get('wasm', shape, op)?.nsPerOp;
-    const z = r.get('zk-WatchManagerOptimized', shape, op)?.nsPerOp;
+    const w = nsOf(r.get('wasm', shape, op), metric);
+    const z = nsOf(r.get('zk-WatchManagerOptimized', shape, op), metric);
     if (w === undefined) return { ok: false, text: 'no wasm figure' };
     if (z === undefined) return { ok: null, text: 'n/a (no Optimized figure)' };
     return { ok: w <= limit * z, text: `${(w / z).toFixed(2)}x` };
@@ -40,14 +40,14 @@ function absoluteCheck(get: (shape: string) => number | undefined, limit: number
   };
 }
 
-export function verdicts(r: Results, shapes: readonly Shape[]): Verdict[] {
+export function verdicts(r: Results, shapes: readonly Shape[], metric: Metric): Verdict[] {
   const e = shapes.filter((s) => s.name === 'E');
   const ops = ['add', 'trigger', 'removeWatcher'] as const;
   return [
-    judge('wasm trigger <= 0.5x WatchManagerOptimized (ns per fired watch)', shapes, ratioCheck(r, 'trigger', 0.5)),
-    judge('wasm add <= WatchManagerOptimized (ns per addWatch)', shapes, ratioCheck(r, 'add', 1)),
+    judge('wasm trigger <= 0.5x WatchManagerOptimized (ns per fired watch)', shapes, ratioCheck(r, 'trigger', 0.5, metric)),
+    judge('wasm add <= WatchManagerOptimized (ns per addWatch)', shapes, ratioCheck(r, 'add', 1, metric)),
     judge('wasm removeWatcher <= 50 ns per removed watch', shapes,
-      absoluteCheck((s) => r.get('wasm', s, 'removeWatcher')?.nsPerOp, 50, 'ns')),
+      absoluteCheck((s) => nsOf(r.get('wasm', s, 'removeWatcher'), metric), 50, 'ns')),
     judge('wasm <= 24 bytes per watch (path bytes apart)', shapes,
       absoluteCheck((s) => r.get('wasm', s, 'add')?.bytesPerWatch, 24, 'B')),
     judge('shape E completes (wasm add, trigger, removeWatcher)', e, (s) => {
@@ -57,8 +57,8 @@ export function verdicts(r: Results, shapes: readonly Shape[]): Verdict[] {
   ];
 }
 
-export function targetsText(r: Results, shapes: readonly Shape[]): string {
-  return verdicts(r, shapes)
+export function targetsText(r: Results, shapes: readonly Shape[], metric: Metric): string {
+  return verdicts(r, shapes, metric)
     .map((v) => `- ${v.pass ? 'PASS' : 'FAIL'} ${v.name}: ${v.detail}`)
     .join('\n');
 }

@@ -24,8 +24,10 @@ final class Cleaner {
     private Cleaner() {
     }
 
-    static WatchBench.Removal awaitClean(WatchManagerOptimized m, long t0, long callsNs, long watches)
+    static WatchBench.Removal awaitClean(WatchManagerOptimized m, Span span, long watches)
             throws Exception {
+        long callsNs = System.nanoTime() - span.startWall();
+        long t0 = span.startWall();
         BitMap<?> bits = (BitMap<?>) field(m, "watcherBitIdMap");
         Object cleaner = field(m, "watcherCleaner");
         Object cleanEvent = field(cleaner, "cleanEvent");
@@ -35,14 +37,14 @@ final class Cleaner {
             }
             Thread.sleep(1);
         }
-        long end = System.nanoTime();
+        span.stop();
         boolean clean = bits.size() == 0 && m.size() == 0;
         String note = String.format(java.util.Locale.ROOT,
             "removeWatcher calls alone %.1f ns/watch; the rest is WatcherCleaner "
             + "sweeping every path until all watcher bits were released%s",
             (double) callsNs / watches,
             clean ? "" : " - NOT clean after 300 s");
-        return new WatchBench.Removal(end - t0, clean, note);
+        return new WatchBench.Removal(span, clean, note);
     }
 
     private static Object field(Object owner, String name) throws ReflectiveOperationException {

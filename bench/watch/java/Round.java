@@ -2,9 +2,9 @@
 final class Round {
 
     final long watches;
-    long addNs;
-    long triggerNs;
-    long removeNs;
+    Span add;
+    Span trigger;
+    Span remove;
     long bytes;
     String removeNote;
 
@@ -20,12 +20,20 @@ final class Round {
         if (a == null) {
             return b;
         }
-        a.addNs = Math.min(a.addNs, b.addNs);
-        a.triggerNs = Math.min(a.triggerNs, b.triggerNs);
-        if (b.removeNs < a.removeNs) {
-            a.removeNs = b.removeNs;
+        a.add = faster(a.add, b.add);
+        a.trigger = faster(a.trigger, b.trigger);
+        if (b.remove.wallNs < a.remove.wallNs) {
             a.removeNote = b.removeNote;
         }
+        a.remove = faster(a.remove, b.remove);
         return a;
+    }
+
+    /** Best wall time and best CPU time, each over the rounds on its own. */
+    private static Span faster(Span a, Span b) {
+        Span s = new Span();
+        s.wallNs = Math.min(a.wallNs, b.wallNs);
+        s.cpuNs = Math.min(a.cpuNs, b.cpuNs);
+        return s;
     }
 }

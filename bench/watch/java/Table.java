@@ -39,12 +39,12 @@ final class Table {
 
     /**
      * Adds watch k of watcher w on pool path (w * K + k) mod P, watcher by watcher, as sessions
-     * would register them. Returns the ns spent, minus the time the heap guard spent checking.
+     * would register them. Returns the time spent, minus the time the heap guard spent checking.
      */
-    long addAll(IWatchManager m, HeapGuard guard) {
+    Span addAll(IWatchManager m, HeapGuard guard) {
         int pool = paths.length;
-        long t0 = System.nanoTime();
-        long excluded = 0;
+        Span span = Span.start();
+        Span excluded = new Span();
         for (int w = 0; w < watchers.length; w++) {
             CountingWatcher watcher = watchers[w];
             long first = (long) w * perWatcher;
@@ -52,18 +52,19 @@ final class Table {
                 m.addWatch(paths[(int) ((first + k) % pool)], watcher);
             }
             if (guard != null) {
-                excluded += guard.added(perWatcher);
+                guard.added(perWatcher, excluded);
             }
         }
-        return System.nanoTime() - t0 - excluded;
+        span.stop().minus(excluded);
+        return span;
     }
 
     /** Triggers every pool path once; with one-shot watches this fires and empties the table. */
-    long triggerAll(IWatchManager m) {
-        long t0 = System.nanoTime();
+    Span triggerAll(IWatchManager m) {
+        Span span = Span.start();
         for (String p : paths) {
             m.triggerWatch(p, WatchBench.EVENT, null);
         }
-        return System.nanoTime() - t0;
+        return span.stop();
     }
 }

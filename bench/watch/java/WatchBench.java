@@ -106,11 +106,11 @@ public final class WatchBench {
         Round r = new Round(watches);
         long base = guard == null ? 0 : Heap.usedAfterGc();
         IWatchManager m = newManager();
-        r.addNs = table.addAll(m, guard);
+        r.add = table.addAll(m, guard);
         check(m.size() == watches, "size after add " + m.size() + " != " + watches);
         r.bytes = guard == null ? 0 : Heap.usedAfterGc() - base;
         CountingWatcher.fired = 0;
-        r.triggerNs = table.triggerAll(m);
+        r.trigger = table.triggerAll(m);
         check(CountingWatcher.fired == watches, "fired " + CountingWatcher.fired + " != " + watches);
         m.shutdown();
         m = newManager();
@@ -119,7 +119,7 @@ public final class WatchBench {
             Heap.usedAfterGc();
         }
         Removal removal = removeAll(m, table);
-        r.removeNs = removal.ns;
+        r.remove = removal.span;
         r.removeNote = removal.note;
         m.shutdown();
         return r;
@@ -127,9 +127,9 @@ public final class WatchBench {
 
     void emitRound(Round r) {
         double bytesPerWatch = (double) r.bytes / r.watches;
-        emit("add", (double) r.addNs / r.watches, bytesPerWatch, r.watches, null);
-        emit("trigger", (double) r.triggerNs / r.watches, bytesPerWatch, r.watches, null);
-        emit("removeWatcher", (double) r.removeNs / r.watches, bytesPerWatch, r.watches, r.removeNote);
+        emit("add", r.add, r.watches, bytesPerWatch, null);
+        emit("trigger", r.trigger, r.watches, bytesPerWatch, null);
+        emit("removeWatcher", r.remove, r.watches, bytesPerWatch, r.removeNote);
     }
 
     IWatchManager newManager() {
@@ -149,24 +149,25 @@ public final class WatchBench {
      * BitHashSet; see Cleaner for how the time until the table is really clean is taken.
      */
     Removal removeAll(IWatchManager m, Table table) throws Exception {
-        long t0 = System.nanoTime();
+        Span span = Span.start();
         for (CountingWatcher w : table.watchers) {
             m.removeWatcher(w);
         }
-        long callsNs = System.nanoTime() - t0;
-        long watches = table.watches();
         if (m instanceof WatchManagerOptimized) {
-            return Cleaner.awaitClean((WatchManagerOptimized) m, t0, callsNs, watches);
+            return Cleaner.awaitClean((WatchManagerOptimized) m, span, table.watches());
         }
+        span.stop();
         boolean clean = m.size() == 0;
-        return new Removal(callsNs, clean, clean ? null : "NOT clean: " + m.size() + " watches left");
+        return new Removal(span, clean, clean ? null : "NOT clean: " + m.size() + " watches left");
     }
 
-    void emit(String op, double nsPerOp, double bytesPerWatch, long count, String note) {
+    void emit(String op, Span span, long count, double bytesPerWatch, String note) {
         StringBuilder sb = new StringBuilder(160);
         sb.append("{\"impl\":\"zk-").append(impl).append("\",\"shape\":\"").append(shape)
           .append("\",\"op\":\"").append(op).append("\",\"nsPerOp\":")
-          .append(String.format(Locale.ROOT, "%.2f", nsPerOp)).append(",\"bytesPerWatch\":")
+          .append(String.format(Locale.ROOT, "%.2f", (double) span.wallNs / count))
+          .append(",\"cpuNsPerOp\":").append(String.format(Locale.ROOT, "%.2f", (double) span.cpuNs / count))
+          .append(",\"bytesPerWatch\":")
           .append(String.format(Locale.ROOT, "%.2f", bytesPerWatch)).append(",\"count\":").append(count);
         if (note != null) {
             sb.append(",\"note\":\"").append(note.replace("\"", "'")).append('"');
@@ -185,14 +186,14 @@ public final class WatchBench {
         }
     }
 
-    /** What a removal pass took: total ns, whether the table ended empty, and how it was timed. */
+    /** What a removal pass took: its time, whether the table ended empty, and how it was timed. */
     static final class Removal {
-        final long ns;
+        final Span span;
         final boolean clean;
         final String note;
 
-        Removal(long ns, boolean clean, String note) {
-            this.ns = ns;
+        Removal(Span span, boolean clean, String note) {
+            this.span = span;
             this.clean = clean;
             this.note = note;
         }
