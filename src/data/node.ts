@@ -8,6 +8,8 @@ export interface DataNode {
   stat: StatPersisted;
   /** Child names (not paths). */
   children: Set<string>;
+  /** Most children held at once since the set was built: ZooKeeper's HashSet never shrinks (child-order.ts). */
+  childMax?: number;
   /** This node's digest as the tree last added it (DataNode's cached digest). */
   digest?: bigint;
 }

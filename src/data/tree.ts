@@ -146,6 +146,7 @@ export class DataTree {
     acl = this.acls.intern(acl);
     const node: DataNode = { data, acl, stat: createStat(zxid, time, owner), children: new Set() };
     parent.children.add(childNameOf(path));
+    parent.childMax = Math.max(parent.childMax ?? 0, parent.children.size); // child-order.ts
     this.nodes.set(path, node);
     this.trackOwner(path, owner);
     this.hashIn(path, node);
@@ -182,6 +183,7 @@ export class DataTree {
     const parentPath = parentOf(path);
     const parent = this.nodes.get(parentPath);
     if (!parent) throw new TreeError(Err.noNode, path);
+    parent.childMax = Math.max(parent.childMax ?? 0, parent.children.size); // child-order.ts
     parent.children.delete(childNameOf(path));
     if (zxid > parent.stat.pzxid) {
       this.hashOut(parent);

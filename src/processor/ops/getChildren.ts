@@ -1,4 +1,6 @@
-// getChildren / getChildren2: NoNode, READ, then the child watch; children in the tree's order.
+// getChildren / getChildren2: NoNode, READ, then the child watch; children in the order ZooKeeper's
+// HashSet iterates them (data/child-order.ts), which tools that print without sorting show.
+import { javaHashSetOrder } from '../../data/child-order.js';
 import { statOf } from '../../data/node.js';
 import { Err, Perms } from '../../proto/constants.js';
 import { StatRec, type Stat } from '../../proto/records/data.js';
@@ -14,7 +16,7 @@ export function getChildrenBody(ctx: ProcessorContext, req: Request, rec: { path
   if (!n) throw new OpError(Err.noNode, rec.path);
   requirePerm(ctx, req, n.acl, Perms.READ, rec.path);
   if (rec.watch && req.client) watchPath(rec.path, () => ctx.watches.add(ctx.watches.child, rec.path, req.client!.watcherId));
-  return { children: [...n.children], stat: statOf(n) };
+  return { children: javaHashSetOrder(n.children, n.childMax ?? 0), stat: statOf(n) };
 }
 
 function childrenOp(withStat: boolean): ReadOp {
