@@ -8,7 +8,8 @@ import { WatcherMode, type WatcherModeBit } from './types.js';
 export const MAX_WATCHER_ID = 2 ** 28 - 1;
 
 export function checkWatcher(watcher: number): void {
-  if (!Number.isInteger(watcher) || watcher < 0 || watcher > MAX_WATCHER_ID) {
+  // One AND answers "integer in [0, 2^28)": fractions, negatives and NaN all change under it.
+  if ((watcher & MAX_WATCHER_ID) !== watcher) {
     throw new RangeError(`watcher id must be an integer in [0, ${MAX_WATCHER_ID}], got ${watcher}`);
   }
 }

@@ -57,7 +57,9 @@ export class WasmWatchManager implements WatchManager {
   }
 
   private syncViews(): void {
-    if (this.memory.buffer !== this.buffer) this.rebuildViews();
+    // memory.grow detaches the old buffer, so every view over it drops to length 0: a length
+    // check is cheaper than reading memory.buffer on every call.
+    if (this.bytes.length === 0) this.rebuildViews();
   }
 
   /** Writes the path's UTF-8 bytes into the input buffer; returns their length. */
@@ -66,6 +68,18 @@ export class WasmWatchManager implements WatchManager {
       if (path.length > this.input.length) this.growInput(path.length);
       this.bytes.set(path, this.inputPtr);
       return path.length;
+    }
+    const n = path.length;
+    const input = this.input;
+    if (n <= input.length) {
+      // Short ASCII paths (the usual case) are copied by hand: cheaper than encodeInto's result object.
+      let i = 0;
+      for (; i < n; i++) {
+        const c = path.charCodeAt(i);
+        if (c >= 0x80) break;
+        input[i] = c;
+      }
+      if (i === n) return n;
     }
     let r = encoder.encodeInto(path, this.input);
     if (r.read < path.length) {

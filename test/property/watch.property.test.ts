@@ -219,7 +219,14 @@ describe.each<WatchCoreBuild>(['release', 'debug'])('WASM core (%s build) vs ref
       fc.string({ unit: 'binary', maxLength: 2 }),
     );
     const raw = fc.uint8Array({ maxLength: 12 }).map((b) => Uint8Array.from([0x2f, ...b]));
-    const bytesArb = fc.oneof(fc.array(piece, { maxLength: 8 }).map((p) => enc.encode(p.join(''))), raw);
+    // Long, mostly plain paths with rare specials exercise the core's 8-bytes-at-a-time scan.
+    const common = fc.constantFrom('a', 'b', 'z', '0', '-', '_', '~', '/', '/', '.', '\u0001', '\u007f', 'é', '\uffff');
+    const long = fc.array(fc.oneof({ weight: 10, arbitrary: fc.constantFrom('a', 'k', '9') }, { weight: 2, arbitrary: fc.constant('/') }, { weight: 1, arbitrary: common }), { maxLength: 40, size: 'max' });
+    const bytesArb = fc.oneof(
+      fc.array(piece, { maxLength: 8 }).map((p) => enc.encode(p.join(''))),
+      raw,
+      long.map((p) => enc.encode('/' + p.join(''))),
+    );
     fc.assert(
       fc.property(bytesArb, (b) => {
         new Uint8Array(memory.buffer).set(b, exports.inputPtr());
