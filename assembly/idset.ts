@@ -162,12 +162,24 @@ export function setFree(h: u32): void {
   if (h != 0 && !isInline(h)) free(h);
 }
 
-/** Removes the entry keyed `key` if present; may shrink or inline the set. Never allocates. */
+/** The entry the last setRemove took out, or 0 when the key was absent. */
+export let removedEntry: u32 = 0;
+
+/**
+ * Removes the entry keyed `key` if present (left in removedEntry) with a single probe; may
+ * shrink or inline the set. Never allocates.
+ */
 export function setRemove(h: u32, key: u32, shift: u32): u32 {
+  removedEntry = 0;
   if (h == 0) return 0;
-  if (isInline(h)) return inlineEntry(h) >>> shift == key ? 0 : h;
+  if (isInline(h)) {
+    if (inlineEntry(h) >>> shift != key) return h;
+    removedEntry = inlineEntry(h);
+    return 0;
+  }
   const p = findSlot(h, key, shift);
   if (p == 0) return h;
+  removedEntry = load<u32>(p);
   const cap = blockCap(h);
   const n = blockCnt(h) - 1;
   if (cap <= LINEAR_MAX) {

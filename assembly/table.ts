@@ -10,7 +10,7 @@
 // before anything changed; the only thing a trap can leave is a reserved bytes block (recover()).
 import { hashBytes } from './hash';
 import { inputPtr } from './io';
-import { setCount, setGet, setUpdate, setNeedsGrow, setGrow, setInsert, setRemove, setFree } from './idset';
+import { setCount, setGet, setUpdate, setNeedsGrow, setGrow, setInsert, setRemove, setFree, removedEntry } from './idset';
 import { isInline, inlineEntry, blockCap, blockNew, blockPut, slotsOf, capFor } from './idset';
 import * as paths from './paths';
 import * as watchers from './watchers';
@@ -63,10 +63,10 @@ export function addWatch(n: u32, w: u32, mode: u32): i32 {
     paths.reserveNewPath(n);
   }
   const pid = id ? id : paths.nextPathId();
-  reserveWatcherSlot(w, pid);
+  const listed = reserveWatcherSlot(w, pid);
   // Nothing below allocates.
   const target = id ? id : paths.intern(p, n, h);
-  insertPair(target, w, mode);
+  insertPair(target, w, mode, listed);
   return 1;
 }
 
@@ -78,10 +78,10 @@ function addMode(id: u32, w: u32, e: u32, mode: u32): i32 {
   return 1;
 }
 
-function insertPair(id: u32, w: u32, mode: u32): void {
+/** Links a new pair into both indexes; `listed`: the watcher's set already names the id. */
+function insertPair(id: u32, w: u32, mode: u32, listed: bool): void {
   paths.setPathSet(id, setInsert(paths.pathSet(id), (w << PSHIFT) | mode, PSHIFT));
-  const ws = watchers.watcherSet(w);
-  if (!setGet(ws, id, WSHIFT)) watchers.setWatcherSet(w, setInsert(ws, id, WSHIFT));
+  if (!listed) watchers.setWatcherSet(w, setInsert(watchers.watcherSet(w), id, WSHIFT));
   const state = watchers.watcherState(w);
   if (!(state & watchers.REGISTERED)) connections++;
   watchers.setWatcherState(w, (state | watchers.REGISTERED) + 1);
@@ -95,21 +95,24 @@ function insertPair(id: u32, w: u32, mode: u32): void {
 }
 
 /**
- * Makes sure `pid` can be added to the watcher's path set without allocating. When the set is
- * full and holds stale ids, rebuild it with only live ones (amortised: it is rebuilt only when a
- * quarter or more is stale, or when it doubles anyway).
+ * Makes sure `pid` can be added to the watcher's path set without allocating; returns true when
+ * the set already names it (a stale id that becomes live again). When the set is full and holds
+ * stale ids, rebuild it with only live ones (amortised: it is rebuilt only when a quarter or more
+ * is stale, or when it doubles anyway).
  */
-function reserveWatcherSlot(w: u32, pid: u32): void {
+function reserveWatcherSlot(w: u32, pid: u32): bool {
   const ws = watchers.watcherSet(w);
-  if (setGet(ws, pid, WSHIFT) || !setNeedsGrow(ws)) return;
+  if (setGet(ws, pid, WSHIFT)) return true; // a stale entry for this id: it becomes live again
+  if (!setNeedsGrow(ws)) return false;
   const count = setCount(ws);
   const live = liveCount(w);
   if (live == count) {
     watchers.setWatcherSet(w, setGrow(ws, WSHIFT));
-    return;
+    return false;
   }
   const want = (count - live) * 4 >= count ? live + 1 : count + 1;
   watchers.setWatcherSet(w, rebuildLive(w, ws, want));
+  return false;
 }
 
 /** A new set for `w` holding only ids whose pair is live, sized for `want`. Allocates. */
@@ -209,12 +212,16 @@ function dropAllIn(ws: u32, w: u32): void {
   }
 }
 
+/** removeWatcher's step for one (possibly stale) path id: one probe finds and removes the pair. */
 function dropPairIfLive(id: u32, w: u32): void {
   if (!paths.pathLive(id)) return;
-  const e = setGet(paths.pathSet(id), w, PSHIFT);
+  const h = setRemove(paths.pathSet(id), w, PSHIFT);
+  const e = removedEntry;
   if (!e) return;
   if (e & RECURSIVE) countRecursive(id, -1);
-  dropFromPath(id, w);
+  paths.setPathSet(id, h);
+  totalWatches--;
+  if (h == 0) paths.unintern(id);
 }
 
 /** A trigger ended a pair. */
