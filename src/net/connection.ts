@@ -105,6 +105,7 @@ export class Connection implements Client {
   close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.host.stats.paused.delete(this.waker);
     this.backlog = [];
     this.backlogHead = 0;
     this.socket.destroy();
@@ -213,7 +214,7 @@ export class Connection implements Client {
    */
   replied(req: Request, zxid: bigint, op: string, answered: boolean): void {
     const stats = this.host.stats;
-    stats.inProcess--;
+    stats.requestDone();
     const start = Math.floor(req.arrivedAt ?? performance.now());
     const end = elapsedMs();
     stats.latency.add(Math.max(0, end - start));
@@ -225,13 +226,17 @@ export class Connection implements Client {
   private throttle(): void {
     if (this.throttled) return;
     this.throttled = true;
+    this.host.stats.paused.add(this.waker);
     this.socket.pause();
   }
+
+  private readonly waker = { wake: () => this.unthrottle() };
 
   /** Resumes on a later turn: final may be running inside the pipeline's drain loop. */
   private unthrottle(): void {
     if (!this.throttled) return;
     this.throttled = false;
+    this.host.stats.paused.delete(this.waker);
     setImmediate(() => {
       if (this.state === 'closed' || this.throttled) return;
       this.socket.resume();

@@ -61,6 +61,21 @@ export class ServerStats {
   /** Tests change the limit; the server passes ServerOptions.globalOutstandingLimit. */
   constructor(public globalOutstandingLimit = 1000) {}
 
+  /** Connections not being read because of the limit (see requestDone). */
+  readonly paused = new Set<{ wake(): void }>();
+
+  /**
+   * A request left the chain. Besides each connection's own replies (ZooKeeper's only trigger),
+   * every paused connection is woken once the count is back within the limit: a connection whose
+   * outstanding count leaked (a lone check is never answered, as in ZooKeeper) could otherwise
+   * stay paused for good.
+   */
+  requestDone(): void {
+    this.inProcess--;
+    if (this.paused.size === 0 || this.inProcess > this.globalOutstandingLimit) return;
+    for (const c of [...this.paused]) c.wake();
+  }
+
   /**
    * ZooKeeperServer.shouldThrottle: over the limit, a connection with requests of its own in flight
    * stops being read. One with none keeps reading, so every paused connection has a reply coming

@@ -4,7 +4,7 @@
 // transaction log holds writes in the sync stage so the state can be inspected while it lasts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Err, OpCode } from '../../src/proto/constants.js';
-import { CreateRequestRec, GetDataRequestRec } from '../../src/proto/records/index.js';
+import { CheckVersionRequestRec, CreateRequestRec, GetDataRequestRec } from '../../src/proto/records/index.js';
 import type { TxnLog } from '../../src/processor/sync.js';
 import type { ServerCore, WatchkeeperServer } from '../../src/server/server.js';
 import { fourLetter } from '../helpers/fourletter.js';
@@ -86,5 +86,24 @@ describe('globalOutstandingLimit throttling', () => {
     expect(await settled()).toBe(0);
     const after = await fourLetter('127.0.0.1', port, 'cons');
     expect(after.split('\n').find((l) => l.includes(`:${busy.socket.localPort}[`))).toMatch(/\[1\]\(queued=0,/);
+  });
+
+  it('wakes a paused connection once the server is back within the limit, even with a leaked count', async () => {
+    const leaky = await client();
+    const busy = await client();
+    // A lone check is never answered (as in ZooKeeper 3.8), so its queued count stays at 1.
+    leaky.send(OpCode.check, CheckVersionRequestRec, { path: '/zookeeper', version: -1 });
+    await leaky.call(OpCode.getData, GetDataRequestRec, { path: '/zookeeper', watch: false });
+    log.closed = true;
+    for (let i = 0; i < 30; i++) busy.send(OpCode.create, CreateRequestRec, { path: `/w${i}`, data: null, acl: OPEN_ACL, flags: 0 });
+    expect(await settled()).toBeGreaterThan(LIMIT);
+    // Over the limit with the leaked request counted: this read is answered, then reading stops.
+    expect((await leaky.call(OpCode.getData, GetDataRequestRec, { path: '/zookeeper', watch: false })).err).toBe(0);
+    const pending = leaky.send(OpCode.getData, GetDataRequestRec, { path: '/zookeeper', watch: false });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await leaky.nextReply(50).catch(() => null)).toBeNull();
+    log.open();
+    for (let i = 0; i < 30; i++) expect((await busy.nextReply(5000)).err).toBe(0);
+    expect((await leaky.nextReply(5000)).xid).toBe(pending);
   });
 });
