@@ -1,13 +1,18 @@
 // Sync (SyncRequestProcessor): txns are appended to the log and made durable before final runs.
-// Group commit: while one commit is in flight, later txns queue and the next commit covers them
-// all. The in-memory log commits at once; the durable log comes with persistence.
+// Group commit: while a commit is in flight, later txns queue and the next commit covers them all.
+// A log may allow several commits in flight (maxRounds): each covers what was appended before it,
+// and batches still reach final strictly in log order, so a reply never leaves before every txn
+// logged ahead of it is durable too.
 import type { TxnHeader } from '../proto/records/txn.js';
 import { encodeTxn } from '../proto/records/txncodec.js';
 import type { Request } from './request.js';
 
 export interface TxnLog {
   append(hdr: TxnHeader, txnBytes: Buffer): void;
+  /** Resolves once everything appended before the call is durable. */
   commit(): Promise<void>;
+  /** Commits the sync stage may keep in flight at once; 1 (the default) is ZooKeeper's scheme. */
+  readonly maxRounds?: number;
 }
 
 export class MemoryTxnLog implements TxnLog {
@@ -20,38 +25,63 @@ export class MemoryTxnLog implements TxnLog {
   }
 }
 
+/** One commit in flight: its batch is handed on once it and every earlier round are durable. */
+interface Round {
+  batch: Request[];
+  durable: boolean;
+}
+
 export class SyncStage {
   private waiting: Request[] = [];
-  private inFlight = false;
+  private readonly rounds: Round[] = [];
+  private running = 0;
+  private scheduled = false;
+  private readonly maxRounds: number;
 
   constructor(
     private readonly log: TxnLog,
     private readonly onDurable: (batch: Request[]) => void,
     private readonly onFailure: (err: unknown) => void,
-  ) {}
+  ) {
+    this.maxRounds = Math.max(1, log.maxRounds ?? 1);
+  }
 
-  /** Appends at once (log order = zxid order) and schedules a commit after this turn's frames. */
+  /**
+   * Appends at once (log order = zxid order) and starts a commit once this callback's frames are
+   * in (a microtask). With rounds allowed to overlap that beats waiting for the whole turn
+   * (setImmediate): measured in bench/write, the earlier first round wins.
+   */
   push(req: Request): void {
     this.log.append(req.hdr!, encodeTxn(req.hdr!.type, req.txn));
     this.waiting.push(req);
-    if (!this.inFlight) {
-      this.inFlight = true;
-      queueMicrotask(() => this.commit());
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(() => {
+        this.scheduled = false;
+        this.startRound();
+      });
     }
   }
 
-  private commit(): void {
-    const batch = this.waiting;
+  private startRound(): void {
+    if (this.waiting.length === 0 || this.running >= this.maxRounds) return;
+    const round: Round = { batch: this.waiting, durable: false };
     this.waiting = [];
+    this.rounds.push(round);
+    this.running++;
     this.log.commit().then(
-      () => this.done(batch),
+      () => {
+        round.durable = true;
+        this.running--;
+        this.release();
+      },
       (err) => this.onFailure(err),
     );
   }
 
-  private done(batch: Request[]): void {
-    this.onDurable(batch);
-    if (this.waiting.length > 0) this.commit();
-    else this.inFlight = false;
+  /** Hands on every durable round at the head, in order, then starts the next commit. */
+  private release(): void {
+    while (this.rounds.length > 0 && this.rounds[0]!.durable) this.onDurable(this.rounds.shift()!.batch);
+    this.startRound();
   }
 }
