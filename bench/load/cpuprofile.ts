@@ -1,7 +1,10 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof, e.g. written by `run.js --cpu-prof DIR` for the
 // watchkeeper server): self time per function and per file, heaviest first.
 //
-//   node dist/bench/load/cpuprofile.js FILE.cpuprofile [topN]
+//   node dist/bench/load/cpuprofile.js FILE.cpuprofile [topN] [--stall]
+//
+// --stall narrows the summary to the longest busy stretch (no idle sample): the worst stall;
+// --stall-with FN to the longest one in which function FN ran (e.g. removeWatcher for the close storm).
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
@@ -19,10 +22,51 @@ interface Profile {
   timeDeltas: number[];
 }
 
-/** Self time (µs) per node id, from the sample deltas (more exact than hitCount × interval). */
-function selfTimes(p: Profile): Map<number, number> {
+/** Self time (µs) per node id over samples [from, to), from the sample deltas. */
+function selfTimes(p: Profile, from = 0, to = p.samples.length): Map<number, number> {
   const out = new Map<number, number>();
-  for (let i = 0; i < p.samples.length; i++) out.set(p.samples[i]!, (out.get(p.samples[i]!) ?? 0) + (p.timeDeltas[i + 1] ?? 0));
+  for (let i = from; i < to; i++) out.set(p.samples[i]!, (out.get(p.samples[i]!) ?? 0) + (p.timeDeltas[i + 1] ?? 0));
+  return out;
+}
+
+function nodeName(n: ProfileNode): string {
+  return `${n.callFrame.functionName || '(anonymous)'} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+}
+
+/**
+ * The longest stretch of consecutive samples that are not (idle): the longest the event loop went
+ * without getting back to polling, i.e. the worst event-loop delay, and what ran in it.
+ */
+export function longestBusy(p: Profile, within?: string): { from: number; to: number; ms: number } {
+  const idle = new Set(p.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+  let best = { from: 0, to: 0, ms: 0 };
+  let start = 0;
+  let acc = 0;
+  for (let i = 0; i <= p.samples.length; i++) {
+    if (i === p.samples.length || idle.has(p.samples[i]!)) {
+      const has = (): boolean => within === undefined || [...inclusiveTimes(p, start, i).keys()].some((k) => k.startsWith(`${within} `));
+      if (acc > best.ms && has()) best = { from: start, to: i, ms: acc };
+      start = i + 1;
+      acc = 0;
+    } else acc += (p.timeDeltas[i + 1] ?? 0) / 1000;
+  }
+  return best;
+}
+
+/** Inclusive time (µs) per function name over samples [from, to): each ancestor counted once per sample. */
+function inclusiveTimes(p: Profile, from: number, to: number): Map<string, number> {
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const out = new Map<string, number>();
+  for (let i = from; i < to; i++) {
+    const dt = p.timeDeltas[i + 1] ?? 0;
+    const seen = new Set<string>();
+    for (let id: number | undefined = p.samples[i]; id !== undefined; id = parent.get(id)) {
+      const name = nodeName(byId.get(id)!);
+      if (!seen.has(name)) seen.add(name), out.set(name, (out.get(name) ?? 0) + dt);
+    }
+  }
   return out;
 }
 
@@ -31,15 +75,15 @@ function shortUrl(url: string): string {
   return i >= 0 ? url.slice(i + 6) : url.replace(/^node:/, 'node:') || '(native)';
 }
 
-export function summarize(p: Profile, top = 25): string {
-  const self = selfTimes(p);
+export function summarize(p: Profile, top = 25, from = 0, to = p.samples.length): string {
+  const self = selfTimes(p, from, to);
   const byFn = new Map<string, number>();
   const byFile = new Map<string, number>();
   for (const n of p.nodes) {
     const t = self.get(n.id) ?? 0;
     if (t === 0) continue;
     const file = shortUrl(n.callFrame.url);
-    const fn = `${n.callFrame.functionName || '(anonymous)'} ${file}:${n.callFrame.lineNumber + 1}`;
+    const fn = nodeName(n);
     byFn.set(fn, (byFn.get(fn) ?? 0) + t);
     byFile.set(file, (byFile.get(file) ?? 0) + t);
   }
@@ -50,11 +94,19 @@ export function summarize(p: Profile, top = 25): string {
       .slice(0, top)
       .map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)}%  ${(v / 1000).toFixed(0).padStart(7)} ms  ${k}`)
       .join('\n');
-  return `total sampled ${(total / 1000).toFixed(0)} ms\n\nby function (self):\n${table(byFn)}\n\nby file (self):\n${table(byFile)}\n`;
+  const incl = inclusiveTimes(p, from, to);
+  return `total sampled ${(total / 1000).toFixed(0)} ms\n\nby function (self):\n${table(byFn)}\n\nby file (self):\n${table(byFile)}\n\nby function (inclusive):\n${table(incl)}\n`;
 }
 
 if (process.argv[1]?.endsWith('cpuprofile.js')) {
   const file = process.argv[2];
   if (!file) throw new Error('usage: cpuprofile.js FILE.cpuprofile [topN]');
-  process.stdout.write(summarize(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(process.argv[3] ?? 25)));
+  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const top = Number(process.argv[3] ?? 25);
+  const withIdx = process.argv.indexOf('--stall-with');
+  if (process.argv.includes('--stall') || withIdx > 0) {
+    const b = longestBusy(p, withIdx > 0 ? process.argv[withIdx + 1] : undefined);
+    process.stdout.write(`longest busy stretch: ${b.ms.toFixed(1)} ms (samples ${b.from}..${b.to})\n`);
+    process.stdout.write(summarize(p, top, b.from, b.to));
+  } else process.stdout.write(summarize(p, top));
 }
