@@ -14,6 +14,7 @@ export { trigger } from './trigger';
 export { reportWatcher, reportPath, reportCursor, pairModes } from './report';
 export { pathIdLimit, pathLive, pathBytes, pathLength };
 export { validPath } from './validate';
+export { checkTable } from './check';
 
 /** Sets up the tables; call once after instantiation. */
 export function init(seed: u32): void {

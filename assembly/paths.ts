@@ -142,6 +142,18 @@ export function recoverPaths(): void {
   pendingBytes = 0;
 }
 
+/** True when the table reaches `id` from its hash (for the consistency check). */
+export function inTable(id: u32): bool {
+  const mask = tableCap - 1;
+  let i = load<u32>(rec(id), F_HASH) & mask;
+  while (true) {
+    const x = load<u32>(table + (<usize>i << 2));
+    if (x == id) return true;
+    if (x == 0) return false;
+    i = (i + 1) & mask;
+  }
+}
+
 function tablePut(id: u32, h: u32): void {
   const mask = tableCap - 1;
   let i = h & mask;

@@ -34,6 +34,8 @@ export interface WatchCoreExports {
   pathBytes(pathId: number): number;
   pathLength(pathId: number): number;
   validPath(ptr: number, len: number): number;
+  /** 0 when every table invariant holds, else the number of the first broken one (check.ts). */
+  checkTable(): number;
 
   totalWatches(): number;
   connections(): number;

@@ -254,6 +254,14 @@ export class WasmWatchManager implements WatchManager {
     return name;
   }
 
+  /**
+   * Walks the whole table and returns 0 when every invariant holds, else the number of the first
+   * broken one (assembly/check.ts). O(table size): for tests and diagnostics.
+   */
+  checkConsistency(): number {
+    return this.core.checkTable();
+  }
+
   /** Pairs holding a persistent-recursive bit. */
   recursiveWatchCount(): number {
     return this.core.recursiveWatches();

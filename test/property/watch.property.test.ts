@@ -138,13 +138,16 @@ function sameReports(a: WatchManager, b: WatchManager): void {
 
 function run(build: WatchCoreBuild, ops: Op[]): WasmWatchManager {
   const wasm = { data: new WasmWatchManager({ build }), child: new WasmWatchManager({ build }) };
+  // (checkConsistency walks the whole table after every step: the core's own invariants.)
   const ref = { data: new ReferenceWatchManager(), child: new ReferenceWatchManager() };
   for (const op of ops) {
     expect(apply(wasm, op), JSON.stringify(op, (_, v) => (typeof v === 'bigint' ? String(v) : v))).toEqual(apply(ref, op));
     expect(wasm.data.summary()).toEqual(ref.data.summary());
     expect(wasm.data.size()).toBe(ref.data.size());
     expect(wasm.data.recursiveWatchCount()).toBe(ref.data.recursiveWatchCount());
+    expect(wasm.data.checkConsistency()).toBe(0);
   }
+  expect(wasm.child.checkConsistency()).toBe(0);
   sameReports(wasm.data, ref.data);
   sameReports(wasm.child, ref.child);
   return wasm.data;
@@ -174,6 +177,7 @@ function runCapped(build: WatchCoreBuild, pages: number, ops: Op[]): number {
     if (op.k !== 'bulk') step(op);
     else for (let i = 0; i < op.n; i++) step({ k: 'add', p: `/bulk${op.tag}/n${i}`, w: op.w + (i % 3), m: (1 << i % 3) as WatcherModeBit, bytes: false });
     expect(wasm.data.summary()).toEqual(ref.data.summary());
+    expect(wasm.data.checkConsistency()).toBe(0);
   }
   expect(wasm.data.recursiveWatchCount()).toBe(ref.data.recursiveWatchCount());
   sameReports(wasm.data, ref.data);

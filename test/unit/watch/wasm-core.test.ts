@@ -58,6 +58,7 @@ describe.each<WatchCoreBuild>(['release', 'debug'])('WASM core (%s build)', (bui
       err = e;
     }
     expect(err).toBeInstanceOf(WatchMemoryError);
+    expect(m.checkConsistency()).toBe(0);
     expect(m.memoryBytes()).toBeLessThanOrEqual(24 * 65536);
     // The failed add changed nothing; everything before it is intact.
     expect(m.size()).toBe(ref.size());
@@ -69,6 +70,7 @@ describe.each<WatchCoreBuild>(['release', 'debug'])('WASM core (%s build)', (bui
     // Freed memory is reused: after dropping every watcher the same load fits again.
     for (let w = 0; w < 50; w++) m.removeWatcher(w);
     expect(m.size()).toBe(0);
+    expect(m.checkConsistency()).toBe(0);
     const added = fill(m, null, 0, () => m.size() >= ref.size() - 1);
     expect(added).toBeGreaterThan(0);
     expect(m.size()).toBe(ref.size() - 1);
