@@ -62,7 +62,7 @@ export function rowSpecs(plan: Plan): RowSpec[] {
   rows.push({ scenario: read, id: 'mix-read', metric: 'readP99', label: 'read p99', unit: 'ms', better: 'lower', target: { kind: 'noWorse' } });
   rows.push({ scenario: read, id: 'mix-read', metric: 'readP999', label: 'read p99.9', unit: 'ms', better: 'lower' });
   const mixed = `3b. 80% getData / 20% set+create+delete, ${m.clients} × ${m.depth}, ${m.durationMs / 1000} s`;
-  rows.push({ scenario: mixed, id: 'mix-8020', metric: 'readOps', label: 'reads/s', unit: '/s', better: 'higher', target: { kind: 'ratio', min: 2 } });
+  rows.push({ scenario: mixed, id: 'mix-8020', metric: 'readOps', label: 'reads/s', unit: '/s', better: 'higher' });
   rows.push({ scenario: mixed, id: 'mix-8020', metric: 'writeOps', label: 'writes/s', unit: '/s', better: 'higher', target: { kind: 'ratio', min: 1.5 } });
   rows.push({ scenario: mixed, id: 'mix-8020', metric: 'readP99', label: 'read p99', unit: 'ms', better: 'lower', target: { kind: 'noWorse' } });
   rows.push({ scenario: mixed, id: 'mix-8020', metric: 'writeP50', label: 'write p50', unit: 'ms', better: 'lower' });
@@ -74,6 +74,7 @@ export function rowSpecs(plan: Plan): RowSpec[] {
     const first = i === 0;
     rows.push({ scenario, id, metric: 'watches', label: 'watches registered (wchs)', unit: '', better: 'higher', target: first ? undefined : { kind: 'reaches', value: mem.watches } });
     rows.push({ scenario, id, metric: 'rssMiB', label: 'server RSS', unit: 'MiB', better: 'lower', target: first ? { kind: 'fraction', max: 0.25 } : undefined });
+    rows.push({ scenario, id, metric: 'rssAnonMiB', label: 'RssAnon (RSS without mapped code)', unit: 'MiB', better: 'lower' });
     rows.push({ scenario, id, metric: 'rssBeforeMiB', label: 'RSS with sessions, before watches', unit: 'MiB', better: 'lower' });
     rows.push({ scenario, id, metric: 'bytesPerWatch', label: 'RSS growth per watch', unit: 'B', better: 'lower' });
     rows.push({ scenario, id, metric: 'wasmMiB', label: 'WASM memory', unit: 'MiB', better: 'lower', wkOnly: true });
@@ -85,6 +86,7 @@ export function rowSpecs(plan: Plan): RowSpec[] {
   rows.push({ scenario: close, id: 'close', metric: 'clearMs', label: 'disconnect → wchs shows 0', unit: 'ms', better: 'lower' });
   rows.push({ scenario: close, id: 'close', metric: 'loopMaxMs', label: 'worst event-loop delay (mntr, 10 ms resolution)', unit: 'ms', better: 'lower', target: { kind: 'absMax', max: 20 }, wkOnly: true });
   rows.push({ scenario: close, id: 'close', metric: 'probeLoopMaxMs', label: 'worst event-loop delay (preloaded probe, 1 ms)', unit: 'ms', better: 'lower', target: { kind: 'absMax', max: 20 }, wkOnly: true });
+  rows.push({ scenario: close, id: 'close', metric: 'idleLoopMaxMs', label: 'worst loop delay of the idle server, 3 s before (probe): the OS floor', unit: 'ms', better: 'lower', wkOnly: true });
   rows.push({ scenario: close, id: 'close', metric: 'probeRttMaxMs', label: 'worst getData round trip meanwhile', unit: 'ms', better: 'lower' });
   rows.push({ scenario: close, id: 'close', metric: 'probeRttP50Ms', label: 'getData round trip p50 meanwhile', unit: 'ms', better: 'lower' });
   return rows;

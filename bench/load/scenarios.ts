@@ -6,7 +6,7 @@ import { OpCode } from '../../src/proto/constants.js';
 import { Histogram, quantileOf, type HistSnapshot } from './hist.js';
 import type { MixResult, MixSpec } from './mix-worker.js';
 import { GeneratorPool, shares } from './pool.js';
-import { fourLetter, mntr, processCpuUs, rssBytes, watchCount, type RunningServer } from './servers.js';
+import { fourLetter, mntr, processCpuUs, rssAnonBytes, rssBytes, watchCount, type RunningServer } from './servers.js';
 import { adminSession, cpuPercent, createAll, sleep } from './setup.js';
 import type { StormResult } from './storm-worker.js';
 import { Body, nowUs, type Session } from './wire.js';
@@ -214,6 +214,7 @@ export function memory(env: Env, watches: number, sessions: number, nPaths: numb
     const counted = await watchCount(env.server);
     const metrics: Record<string, number> = {
       rssMiB: rssBytes(env.server.pid) / 2 ** 20,
+      rssAnonMiB: rssAnonBytes(env.server.pid) / 2 ** 20,
       rssBeforeMiB: rssBefore / 2 ** 20,
       watches: counted,
       registerSec: run.wallMs / 1000,
@@ -244,6 +245,7 @@ export function closeStorm(env: Env, sessions: number, perSession: number): Prom
     const per = shares(sessions, pool.size);
     await pool.each((w) => ({ op: 'setWatches', prefix: '/cls', nPaths: perSession, perSession, sessionBase: per.slice(0, w).reduce((a, b) => a + b, 0) }));
     const before = await watchCount(env.server);
+    const idleLoopMaxMs = await idleLoopDelay(env.server);
     await env.server.probe?.('loopStart');
     if (env.server.kind === 'watchkeeper') await fourLetter(env.server, 'srst'); // restarts its loop-delay maximum
     const prober = new RttProbe(admin, '/cls');
@@ -257,9 +259,21 @@ export function closeStorm(env: Env, sessions: number, perSession: number): Prom
     const loop = await env.server.probe?.('loopStop');
     const metrics: Record<string, number> = { watchesBefore: before, clearMs: run.value.ms, polls: run.value.polls, probeRttMaxMs: rtt.max / 1000, probeRttP50Ms: rtt.p50 / 1000 };
     if (loop) metrics.probeLoopMaxMs = loop.loopMaxMs;
+    if (idleLoopMaxMs !== undefined) metrics.idleLoopMaxMs = idleLoopMaxMs;
     if (env.server.kind === 'watchkeeper') metrics.loopMaxMs = Number((await mntr(env.server)).get('watchkeeper_max_event_loop_delay_ms') ?? NaN);
     return { metrics, dists: { rtt: rtt.samples }, genCpuPct: run.genCpuPct, serverCpuPct: run.serverCpuPct, notes: [] };
   });
+}
+
+/**
+ * The same server's worst loop delay over 3 s with nothing to do: on a shared machine the OS alone
+ * delays a single-threaded process by this much, so it is the floor any stall is measured against.
+ */
+async function idleLoopDelay(s: RunningServer): Promise<number | undefined> {
+  if (!s.probe) return undefined;
+  await s.probe('loopStart');
+  await sleep(3000);
+  return (await s.probe('loopStop')).loopMaxMs;
 }
 
 /** Polls wchs back to back (at most 120 s) until it reports zero watches. */

@@ -164,6 +164,12 @@ export function rssBytes(pid: number): number {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
+/** RssAnon of the process in bytes: private anonymous memory, without mapped code (RssFile). */
+export function rssAnonBytes(pid: number): number {
+  const m = /RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
 /** Cumulative CPU (user + system) of a process, in microseconds, from /proc/<pid>/stat. */
 export function processCpuUs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
