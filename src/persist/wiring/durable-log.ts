@@ -18,7 +18,7 @@ export class DurableTxnLog implements TxnLog {
   private parts: Attached | null = null;
 
   /** Overlapping write + fdatasync rounds (see pipelined-log.ts); 1 = one fsync at a time. */
-  constructor(readonly maxRounds = 2) {}
+  constructor(readonly maxRounds = 4) {}
 
   /** Recovery is async and the chain is built first: the parts arrive once the log is open. */
   attach(parts: Attached): void {

@@ -8,6 +8,7 @@
 // reader's end of file) or a torn record (cut), so what recovery reads is always a prefix. A new
 // file is only created once every round of the file before it is durable, so no later file can
 // outlive a hole in an earlier one.
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ByteWriter } from '../bytes.js';
@@ -106,8 +107,14 @@ export class PipelinedLogWriter {
     if (prev && prev.rounds === 0) void this.closeFile(prev);
   }
 
+  /**
+   * With forceSync the file is opened O_DSYNC: each write returns once its data (and the metadata
+   * needed to read it back) is on disk, exactly what write + fdatasync gives, in one trip through
+   * the thread pool instead of two.
+   */
   private async createFile(path: string): Promise<FileHandle> {
-    const fh = await open(path, 'w');
+    const { O_WRONLY, O_CREAT, O_TRUNC, O_DSYNC } = constants;
+    const fh = await open(path, O_WRONLY | O_CREAT | O_TRUNC | (this.forceSync ? O_DSYNC : 0));
     const w = new ByteWriter(16);
     writeFileHeader(w, TXNLOG_MAGIC, FORMAT_VERSION, 0n);
     await fh.write(w.view(), 0, w.pos, 0);
@@ -138,8 +145,8 @@ export class PipelinedLogWriter {
   }
 
   /**
-   * Writes and fsyncs the parts file by file in order: a part in a newer file is written only after
-   * the older file's part of this round is durable.
+   * Writes the parts file by file in order (each write durable on return when forceSync): a part
+   * in a newer file is written only after the older file's part of this round is durable.
    */
   private async round(parts: Part[]): Promise<void> {
     this.stats.rounds++;
@@ -147,10 +154,7 @@ export class PipelinedLogWriter {
       const fh = await p.file.fh;
       if (p.padTo !== null) await fh.write(Buffer.alloc(1), 0, 1, p.padTo - 1);
       await writeFully(fh, p.data, p.at);
-      if (this.forceSync) {
-        await fh.datasync();
-        this.stats.fsyncs++;
-      }
+      if (this.forceSync) this.stats.fsyncs++; // the O_DSYNC write above was the sync
       if (--p.file.rounds === 0 && p.file.retired) await this.closeFile(p.file);
     }
   }
