@@ -34,7 +34,13 @@ export function bytesEqual(a: usize, b: usize, n: u32): bool {
   return true;
 }
 
-/** Home slot of an integer key in a table of `cap` (a power of two) slots: Fibonacci hashing. */
+/**
+ * Home slot of an integer key in a table of `cap` (a power of two, >= 32) slots. Keys are dense
+ * ids (watchers, paths), so runs of 16 consecutive ids keep their order inside one 16-slot group
+ * and only the groups are scattered (Fibonacci hashing of key / 16): walking a table then visits
+ * the per-id records 16 neighbours at a time instead of in random order, while strided or
+ * clustered ids still spread over the whole table.
+ */
 @inline export function homeSlot(key: u32, cap: u32): u32 {
-  return (key * 0x9e3779b1) >>> (clz(cap) + 1);
+  return ((((key >>> 4) * 0x9e3779b1) >>> (clz(cap) + 5)) << 4) | (key & 15);
 }
