@@ -1,13 +1,13 @@
 // A txn log writer in FileTxnLog's format whose commit rounds may overlap: commit() takes what is
-// queued, gives it its place in the file at once, and starts its own write + fdatasync without
-// waiting for the round before it. Concurrent fdatasyncs of one file let the kernel merge journal
-// commits, so up to N rounds in flight raise the acknowledged-write rate on a disk whose flush
-// takes milliseconds (measured in bench/write). The caller acknowledges rounds in order.
-// Why it stays safe after a crash: every round writes its own byte range and fsyncs after its
-// write, so a durable round never depends on a later one; a round that is lost leaves zeros (the
-// reader's end of file) or a torn record (cut), so what recovery reads is always a prefix. A new
-// file is only created once every round of the file before it is durable, so no later file can
-// outlive a hole in an earlier one.
+// queued, gives it its place in the file at once, and starts its own durable write without waiting
+// for the round before it. Overlapping flushes of one file let the kernel merge journal commits, so
+// a few rounds in flight raise the acknowledged-write rate on a disk whose flush takes milliseconds
+// (bench/write). The sync stage acknowledges rounds in order.
+// Why it stays safe after a crash: every round writes its own byte range and is durable when its
+// write returns (O_DSYNC, or nothing with forceSync=no), so a durable round never depends on a
+// later one; a round that is lost leaves zeros (the reader's end of file) or a torn record (cut),
+// so what recovery reads is always a prefix. A new file is only created once every round of the
+// file before it is durable, so no later file can outlive a hole in an earlier one.
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
