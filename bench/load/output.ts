@@ -92,7 +92,7 @@ export function writeResults(dir: string, repo: string, info: RunInfo, specs: re
     '',
     `- date: ${info.startedAt.toISOString()} (run took ${info.wallSec.toFixed(0)} s)`,
     `- machine: ${machineLine()}`,
-    `- commit: ${gitCommit(repo)}`,
+    `- benchmark code commit: ${gitCommit(repo)}`,
     `- mode: ${info.mode}`,
     `- parameters: ${info.params}`,
     '- ratio: watchkeeper\'s advantage (>1 = watchkeeper better); gen CPU = load generator processes, server CPU = server process, both in % of one core over the measured phase',
