@@ -1,12 +1,13 @@
 // Restarting a durable server on its data dir brings back the same tree (data, ACL, every Stat
 // field), the same tree digest, the sessions with their passwords and ephemerals, and the zxid
 // counter; replaying the log after a fuzzy snapshot matches the live tree.
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NodeClient, nzk } from '../compat/node-client.js';
 import { RawClient } from '../integration/rawclient.js';
 import { OpCode } from '../../src/proto/constants.js';
-import { CreateRequestRec, SetDataRequestRec } from '../../src/proto/records/requests.js';
+import { CreateRequestRec, DeleteRequestRec, SetDataRequestRec } from '../../src/proto/records/requests.js';
 import { dumpTree, recoverTree, startDurable, tempDir } from './helpers.js';
 
 const dirs: string[] = [];
@@ -111,7 +112,7 @@ describe('restart on the same data dir', () => {
     const snap = a.server.durability!.snapshot({ tree: a.server.tree, tracker: a.server.tracker, changes: a.server.ctx.changes });
     for (let i = 0; i < 1500; i++) {
       c.send(OpCode.setData, SetDataRequestRec, { path: `/n${i}`, data: Buffer.from(`new ${i}`), version: -1 });
-      c.send(OpCode.delete, (await import('../../src/proto/records/requests.js')).DeleteRequestRec, { path: `/n${i + 1500}`, version: -1 });
+      c.send(OpCode.delete, DeleteRequestRec, { path: `/n${i + 1500}`, version: -1 });
       put(`/n${i}/child`, 'c');
     }
     for (let i = 0; i < 4500; i++) expect((await c.nextReply()).err).toBe(0);
@@ -150,5 +151,29 @@ describe('logged digests', () => {
     expect(report.txns).toBeGreaterThan(80);
     expect(report.digestMismatches).toBe(0);
     expect(tree.digest).toBe(liveDigest);
+  });
+});
+
+describe('dataLogDir', () => {
+  it('keeps logs under dataLogDir/version-2 and snapshots under dataDir/version-2', async () => {
+    const dir = tempDir();
+    const logDir = tempDir();
+    dirs.push(dir, logDir);
+    const a = await startDurable(dir, { dataLogDir: logDir });
+    const c = await RawClient.connect(a.port);
+    for (let i = 0; i < 20; i++) c.send(OpCode.create, CreateRequestRec, { path: `/l${i}`, data: Buffer.from(`${i}`), acl: OPEN, flags: 0 });
+    for (let i = 0; i < 20; i++) expect((await c.nextReply()).err).toBe(0);
+    c.close();
+    const before = dumpTree(a.server.tree);
+    await a.server.close();
+    expect(readdirSync(join(logDir, 'version-2')).some((n) => n.startsWith('log.'))).toBe(true);
+    expect(readdirSync(join(dir, 'version-2')).some((n) => n.startsWith('log.'))).toBe(false);
+    expect(readdirSync(join(dir, 'version-2')).some((n) => n.startsWith('snapshot.'))).toBe(true);
+    const b = await startDurable(dir, { dataLogDir: logDir });
+    try {
+      expect(dumpTree(b.server.tree)).toEqual(before);
+    } finally {
+      await b.server.close();
+    }
   });
 });
