@@ -7,7 +7,10 @@ import type { DataTree } from '../../data/tree.js';
 import type { ChangeTable } from '../../processor/changes.js';
 import { nodeDigest } from '../digest.js';
 
-/** Past this many remembered paths, those the tree has caught up with are dropped. */
+/**
+ * Past this many remembered paths, those the tree has caught up with are dropped; the bar then
+ * doubles over what is left, so a long pipelined burst prunes O(1) amortised per txn.
+ */
 const PRUNE_AT = 4096;
 
 interface Pending {
@@ -19,6 +22,7 @@ export class DigestPredictor {
   private readonly pending = new Map<string, Pending>();
   private lastZxid = -1n;
   private lastDigest = 0n;
+  private pruneAt = PRUNE_AT;
 
   constructor(private readonly tree: DataTree, private readonly changes: ChangeTable) {}
 
@@ -37,7 +41,7 @@ export class DigestPredictor {
     }
     this.lastZxid = zxid;
     this.lastDigest = digest;
-    if (this.pending.size > PRUNE_AT) this.prune(applied);
+    if (this.pending.size > this.pruneAt) this.prune(applied);
     return digest;
   }
 
@@ -48,5 +52,6 @@ export class DigestPredictor {
 
   private prune(applied: bigint): void {
     for (const [path, p] of this.pending) if (p.zxid <= applied) this.pending.delete(path);
+    this.pruneAt = Math.max(PRUNE_AT, this.pending.size * 2);
   }
 }
