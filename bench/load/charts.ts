@@ -54,7 +54,7 @@ export function cdfChart(title: string, series: readonly Series[]): string {
     body.push(`<line x1="${x(10 ** e)}" y1="${PAD.t}" x2="${x(10 ** e)}" y2="${PAD.t + ph}" stroke="#ddd"/>`);
     body.push(`<text x="${x(10 ** e)}" y="${PAD.t + ph + 16}" text-anchor="middle">${10 ** e >= 1 ? 10 ** e : (10 ** e).toPrecision(1)}</text>`);
   }
-  for (const f of [0, 0.5, 0.9, 0.99, 1]) {
+  for (const f of [0, 0.25, 0.5, 0.75, 0.9, 1]) {
     body.push(`<line x1="${PAD.l}" y1="${y(f)}" x2="${PAD.l + pw}" y2="${y(f)}" stroke="#eee"/>`);
     body.push(`<text x="${PAD.l - 6}" y="${y(f) + 4}" text-anchor="end">${f}</text>`);
   }

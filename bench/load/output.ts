@@ -14,6 +14,8 @@ export interface RunInfo {
   wallSec: number;
   params: string;
   extraNotes: string[];
+  /** The benchmark checkout's commit when the run started (kept when re-plotting later). */
+  benchCommit?: string;
 }
 
 export function machineLine(): string {
@@ -92,7 +94,7 @@ export function writeResults(dir: string, repo: string, info: RunInfo, specs: re
     '',
     `- date: ${info.startedAt.toISOString()} (run took ${info.wallSec.toFixed(0)} s)`,
     `- machine: ${machineLine()}`,
-    `- benchmark code commit: ${gitCommit(repo)}`,
+    `- benchmark code commit: ${info.benchCommit ?? gitCommit(repo)}`,
     `- mode: ${info.mode}`,
     `- parameters: ${info.params}`,
     '- ratio: watchkeeper\'s advantage (>1 = watchkeeper better); gen CPU = load generator processes, server CPU = server process, both in % of one core over the measured phase',

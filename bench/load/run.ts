@@ -1,7 +1,7 @@
 // `npm run bench:load`: the end-to-end load benchmark of issue 5.
 //
 //   node dist/bench/load/run.js [--quick] [--json FILE] [--out DIR] [--only ID,...] [--servers watchkeeper,zookeeper]
-//                               [--workers N] [--force-sync] [--cpu-prof DIR] [--wk-root DIR]
+//                               [--workers N] [--force-sync] [--cpu-prof DIR] [--wk-root DIR] [--replot FILE.json]
 //
 // --wk-root runs the watchkeeper build in DIR/dist (e.g. an exported commit built on its own) instead
 // of this checkout's dist, so a run is not disturbed by concurrent rebuilds of the work tree.
@@ -16,7 +16,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FULL, label, QUICK, rowSpecs, type Plan } from './plan.js';
-import { gitCommit, writeResults } from './output.js';
+import { gitCommit, writeResults, type RunInfo } from './output.js';
 import type { Kind, Results } from './report.js';
 import { closeStorm, fanOut, memory, requestMix, watchStorm, type Env, type ScenarioRun } from './scenarios.js';
 import { dataFiles, killAllNow, startWatchkeeper, startZooKeeper, stopAll, stopServer, type RunningServer } from './servers.js';
@@ -31,6 +31,8 @@ interface Options {
   forceSync: boolean;
   cpuProf?: string;
   wkRoot?: string;
+  /** Re-render latest.md and the charts from a --json file instead of running. */
+  replot?: string;
 }
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -49,6 +51,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === '--force-sync') o.forceSync = true;
     else if (a === '--cpu-prof') o.cpuProf = resolve(next());
     else if (a === '--wk-root') o.wkRoot = resolve(next());
+    else if (a === '--replot') o.replot = resolve(next());
     else throw new Error(`unknown argument ${a}; see the header of bench/load/run.ts`);
   }
   return o;
@@ -104,9 +107,11 @@ async function runOne(sc: Scenario, kind: Kind, o: Options): Promise<ScenarioRun
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.replot) return replot(o.replot, o.out ?? join(REPO, 'bench', 'results'));
   const plan = o.quick ? QUICK : FULL;
   const startedAt = new Date();
   const load0 = loadavg()[0]!;
+  const benchCommit = gitCommit(REPO);
   const extraNotes: string[] = [];
   const results: Results = {};
   const all = scenarios(plan, o, extraNotes).filter((s) => !o.only || o.only.includes(s.id));
@@ -122,6 +127,7 @@ async function main(): Promise<void> {
     wallSec: (Date.now() - startedAt.getTime()) / 1000,
     params: JSON.stringify(plan),
     extraNotes,
+    benchCommit,
   };
   const out = o.out ?? join(REPO, 'bench', 'results', ...(o.quick ? ['quick'] : []));
   const specs = rowSpecs(plan).filter((r) => results[r.id] !== undefined);
@@ -136,6 +142,13 @@ function gitOf(root: string): string {
   } catch {
     return gitCommit(root);
   }
+}
+
+function replot(file: string, out: string): void {
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { info: RunInfo & { startedAt: string }; plan: Plan; results: Results };
+  const specs = rowSpecs(saved.plan).filter((r) => saved.results[r.id] !== undefined);
+  const info = { ...saved.info, startedAt: new Date(saved.info.startedAt) };
+  process.stdout.write(`${writeResults(out, REPO, info, specs, saved.results)}\n`);
 }
 
 function fixedNotes(o: Options): string[] {
