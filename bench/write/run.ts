@@ -36,7 +36,7 @@ function options() {
     sessions: Number(values.sessions),
     window: Number(values.window),
     dataBytes: 100,
-    warmupMs: 2000,
+    warmupMs: 4000, // fresh JVM and V8 each round: let both JITs settle first
     measureMs: Number(values.seconds) * 1000,
   };
   return { spec, rounds: Number(values.rounds), forceSync: !values['no-fsync'], cpuProfDir: values['cpu-prof'], out: values.out };
