@@ -2,6 +2,7 @@
 //
 //   node dist/bench/load/run.js [--quick] [--json FILE] [--out DIR] [--only ID,...] [--servers watchkeeper,zookeeper]
 //                               [--workers N] [--force-sync] [--cpu-prof DIR] [--wk-root DIR] [--replot FILE.json]
+//                               [--wk-node-flags "FLAGS"]
 //
 // --wk-root runs the watchkeeper build in DIR/dist (e.g. an exported commit built on its own) instead
 // of this checkout's dist, so a run is not disturbed by concurrent rebuilds of the work tree.
@@ -31,6 +32,7 @@ interface Options {
   forceSync: boolean;
   cpuProf?: string;
   wkRoot?: string;
+  wkNodeFlags?: string[];
   /** Re-render latest.md and the charts from a --json file instead of running. */
   replot?: string;
 }
@@ -52,6 +54,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === '--cpu-prof') o.cpuProf = resolve(next());
     else if (a === '--wk-root') o.wkRoot = resolve(next());
     else if (a === '--replot') o.replot = resolve(next());
+    else if (a === '--wk-node-flags') o.wkNodeFlags = next().split(' ').filter((f) => f !== '');
     else throw new Error(`unknown argument ${a}; see the header of bench/load/run.ts`);
   }
   return o;
@@ -91,7 +94,7 @@ async function runOne(sc: Scenario, kind: Kind, o: Options): Promise<ScenarioRun
   const start = kind === 'watchkeeper' ? startWatchkeeper : startZooKeeper;
   let server: RunningServer | null = null;
   try {
-    server = await start({ forceSync: o.forceSync, cpuProfDir: o.cpuProf, wkRoot: o.wkRoot });
+    server = await start({ forceSync: o.forceSync, cpuProfDir: o.cpuProf, wkRoot: o.wkRoot, wkNodeFlags: o.wkNodeFlags });
     log(`${sc.id} on ${kind} (pid ${server.pid}, port ${server.port}), load average ${loadavg()[0]!.toFixed(1)}`);
     const r = await sc.run({ server, workers: o.workers, log });
     sc.after?.(server, kind);
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
   extraNotes.push(...fixedNotes(o));
   extraNotes.push(`1-minute load average at the start ${load0.toFixed(1)}, at the end ${loadavg()[0]!.toFixed(1)} (2 cores shared with other work: figures are noisy).`);
   const info = {
-    mode: `${o.quick ? 'quick' : 'full'}; watchkeeper build: ${o.wkRoot ? `${o.wkRoot} (commit ${gitOf(o.wkRoot)})` : 'this checkout'}; forceSync=${o.forceSync ? 'yes' : 'no'} for both; ${o.workers} generator processes`,
+    mode: `${o.quick ? 'quick' : 'full'};${o.wkNodeFlags ? ` watchkeeper node flags: ${o.wkNodeFlags.join(' ')};` : ''} watchkeeper build: ${o.wkRoot ? `${o.wkRoot} (commit ${gitOf(o.wkRoot)})` : 'this checkout'}; forceSync=${o.forceSync ? 'yes' : 'no'} for both; ${o.workers} generator processes`,
     startedAt,
     wallSec: (Date.now() - startedAt.getTime()) / 1000,
     params: JSON.stringify(plan),

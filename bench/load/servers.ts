@@ -27,6 +27,8 @@ export interface StartOptions {
   forceSync: boolean;
   /** The watchkeeper build to run (a directory holding dist/); defaults to this checkout's. */
   wkRoot?: string;
+  /** Extra node flags for the watchkeeper process (experiments such as --max-semi-space-size). */
+  wkNodeFlags?: string[];
   /** Directory for node --cpu-prof output (watchkeeper only). */
   cpuProfDir?: string;
 }
@@ -78,7 +80,7 @@ export async function startWatchkeeper(opts: StartOptions): Promise<RunningServe
   const cfg = join(dataDir, 'zoo.cfg');
   writeFileSync(cfg, zooCfg(join(dataDir, 'data'), 0, opts.forceSync));
   const prof = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
-  const args = ['--max-old-space-size=8192', ...prof, '--import', pathToFileURL(PROBE).href, cliOf(opts.wkRoot), '--config', cfg, '--port', '0', '--data-dir', join(dataDir, 'data')];
+  const args = ['--max-old-space-size=8192', ...(opts.wkNodeFlags ?? []), ...prof, '--import', pathToFileURL(PROBE).href, cliOf(opts.wkRoot), '--config', cfg, '--port', '0', '--data-dir', join(dataDir, 'data')];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const port = await waitForLine(child, /watchkeeper listening on .*:(\d+)/);
   const s: RunningServer = { kind: 'watchkeeper', host: '127.0.0.1', port, pid: child.pid!, dataDir, child, probe: probeClient(child) };
