@@ -1,22 +1,29 @@
-// watchkeeper as a separate process for the crash tests: the CLI from dist (built fresh once per
-// test file), on a data dir and zoo.cfg of the test's choosing, killed with SIGKILL like a crash.
+// watchkeeper as a separate process for the crash tests: the CLI built fresh once per test file,
+// on a data dir and zoo.cfg of the test's choosing, killed with SIGKILL like a crash.
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { captureOutput, exited, spawnTracked, stopChild } from '../helpers/processes.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-export const CLI = join(ROOT, 'dist/src/cli/main.js');
+/**
+ * A private build of the CLI: rewriting dist/ while other test files run the CLI from it would
+ * crash them. Under node_modules/ it is git-ignored and still finds the repo's build/*.wasm
+ * (packageRoot() walks up to package.json).
+ */
+const OUT = join(ROOT, 'node_modules/.cache/watchkeeper-durability-tests');
+export const CLI = join(OUT, 'src/cli/main.js');
 
 /**
- * `tsc -p tsconfig.json` into dist. Type errors elsewhere in a shared working tree still emit
+ * `tsc -p tsconfig.json` into OUT. Type errors elsewhere in a shared working tree still emit
  * JavaScript, so success is judged by the CLI and the durability code having been rewritten now.
  */
 export function buildDist(): void {
   const started = Date.now() - 1000;
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { encoding: 'utf8' });
-  for (const f of [CLI, join(ROOT, 'dist/src/server/durability.js')]) {
-    if (statSync(f).mtimeMs < started) throw new Error(`tsc did not rewrite ${f}: ${r.stdout}${r.stderr}`);
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.json'), '--outDir', OUT, '--declaration', 'false', '--sourceMap', 'false'], { encoding: 'utf8' });
+  for (const f of [CLI, join(OUT, 'src/server/durability.js')]) {
+    if (!existsSync(f) || statSync(f).mtimeMs < started) throw new Error(`tsc did not write ${f}: ${r.stdout}${r.stderr}`);
   }
 }
 
