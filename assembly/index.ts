@@ -8,9 +8,9 @@ import { initIo } from './io';
 import { heapBytes as heapBytesNow } from './mem';
 import * as table from './table';
 
-export { inputPtr, inputCap, framePtr, outputPtr, outputCap, ensureInput, ensureOutput } from './io';
-export { addWatch, containsWatch, removeWatch, removeWatcher } from './table';
-export { trigger } from './trigger';
+export { inputPtr, inputCap, framePtr, outputPtr, outputCap, ensureInput, ensureOutput, statusPtr } from './io';
+export { addWatch, addWatchId, containsWatch, removeWatch, removeWatcher } from './table';
+export { trigger, triggerId } from './trigger';
 export { reportWatcher, reportPath, reportCursor, pairModes } from './report';
 export { pathIdLimit, pathLive, pathBytes, pathLength };
 export { validPath } from './validate';

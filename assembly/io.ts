@@ -13,6 +13,15 @@ let inBlock: usize = 0;
 let inCap: u32 = 0;
 let outBlock: usize = 0;
 let outCap: u32 = 0;
+/**
+ * Three words JS reads without a call after each trigger: output ptr, frame ptr, frame length.
+ * Allocated once, so its address never changes.
+ */
+let status: usize = 0;
+
+export function statusPtr(): usize {
+  return status;
+}
 
 export function inputPtr(): usize {
   return inBlock;
@@ -31,6 +40,8 @@ export function outputCap(): u32 {
 }
 
 export function initIo(): void {
+  status = alloc(12);
+  memory.fill(status, 0, 12);
   ensureInput(1024);
   ensureOutput(256);
 }
@@ -45,6 +56,7 @@ export function ensureInput(n: u32): void {
   free(inBlock);
   inBlock = block;
   inCap = cap;
+  store<u32>(status, <u32>framePtr(), 4);
 }
 
 /** Room for `n` ids in the output. Contents are not kept. */
@@ -56,6 +68,7 @@ export function ensureOutput(n: u32): void {
   free(outBlock);
   outBlock = block;
   outCap = cap;
+  store<u32>(status, <u32>block);
 }
 
 @inline export function putOut(i: u32, v: u32): void {
@@ -76,4 +89,5 @@ export function writeFrame(type: i32, zxid: i64, n: u32): void {
   store<u32>(f, bswap<u32>(3), 24); // SyncConnected
   store<u32>(f, bswap<u32>(n), 28);
   memory.copy(f + FRAME_OVERHEAD, inBlock, n);
+  store<u32>(status, n + FRAME_OVERHEAD, 8);
 }

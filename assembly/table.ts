@@ -48,25 +48,50 @@ export function lookupInput(n: u32): u32 {
   return paths.pathLive(id) && setGet(paths.pathSet(id), w, PSHIFT) != 0;
 }
 
-/** addWatch(path, watcher, mode): 1 when the mode was new, 0 when present, -1 invalid path. */
+/** What the add exports return besides the low "added" bit: the path was interned by this call. */
+export const FRESH: i32 = 2;
+/** addWatchId's answer when the id no longer names a live path (the caller's cache is stale). */
+export const STALE: i32 = -2;
+
+/**
+ * addWatch(path, watcher, mode) on the input bytes: -1 for an invalid path, else
+ * (path id << 2) | FRESH when the path was interned by this call | 1 when the mode was new. The id
+ * lets JS skip the bytes next time (addWatchId); FRESH tells it the id may have named another path.
+ */
 export function addWatch(n: u32, w: u32, mode: u32): i32 {
   const p = inputPtr();
   if (!validPath(p, n)) return INVALID_PATH;
   watchers.ensureWatcher(w);
   const h = hashBytes(p, n);
   const id = paths.lookup(p, n, h);
-  if (id) {
-    const e = setGet(paths.pathSet(id), w, PSHIFT);
-    if (e) return addMode(id, w, e, mode);
-    if (setNeedsGrow(paths.pathSet(id))) paths.setPathSet(id, setGrow(paths.pathSet(id), PSHIFT));
-  } else {
-    paths.reserveNewPath(n);
-  }
-  const pid = id ? id : paths.nextPathId();
-  const listed = reserveWatcherSlot(w, pid);
+  if (id) return (<i32>id << 2) | addKnown(id, w, mode);
+  paths.reserveNewPath(n);
+  const listed = reserveWatcherSlot(w, paths.nextPathId());
   // Nothing below allocates.
-  const target = id ? id : paths.intern(p, n, h);
-  insertPair(target, w, mode, listed);
+  const fresh = paths.intern(p, n, h);
+  insertPair(fresh, w, mode, listed);
+  return (<i32>fresh << 2) | FRESH | 1;
+}
+
+/**
+ * addWatch by the id an earlier addWatch returned: no bytes cross, nothing is hashed. STALE when
+ * the id is not live (JS then falls back to the bytes). An id is only ever reused by an addWatch
+ * that reports FRESH, which is how JS knows its cached id still names the same path.
+ */
+export function addWatchId(id: u32, w: u32, mode: u32): i32 {
+  if (!paths.pathLive(id)) return STALE;
+  watchers.ensureWatcher(w);
+  return addKnown(id, w, mode);
+}
+
+/** The add on an interned path: 1 when the mode was new, 0 when present. */
+function addKnown(id: u32, w: u32, mode: u32): i32 {
+  const e = setGet(paths.pathSet(id), w, PSHIFT);
+  if (e) return addMode(id, w, e, mode);
+  if (setNeedsGrow(paths.pathSet(id))) paths.setPathSet(id, setGrow(paths.pathSet(id), PSHIFT));
+  const listed = reserveWatcherSlot(w, id);
+  // Nothing below allocates.
+  insertPair(id, w, mode, listed);
   return 1;
 }
 

@@ -19,11 +19,27 @@ let listed: u32 = 0;
 
 export function trigger(n: u32, type: i32, zxid: i64, nSuppress: u32): i32 {
   if (!validPath(inputPtr(), n)) return table.INVALID_PATH;
+  return fire(table.lookupInput(n), n, type, zxid, nSuppress);
+}
+
+/**
+ * trigger by an id addWatch returned (JS caches them per path string): the interned bytes are
+ * copied into the input buffer (which has held them before, so it is big enough) instead of
+ * crossing from JS, and neither validation nor the hash lookup is needed. STALE when not live.
+ */
+export function triggerId(id: u32, type: i32, zxid: i64, nSuppress: u32): i32 {
+  if (!paths.pathLive(id)) return table.STALE;
+  const n = paths.pathLength(id);
+  memory.copy(inputPtr(), paths.pathBytes(id), n);
+  return fire(id, n, type, zxid, nSuppress);
+}
+
+/** The trigger proper, on the valid input path whose id is `id` (0 when not watched). */
+function fire(id: u32, n: u32, type: i32, zxid: i64, nSuppress: u32): i32 {
   const walk = table.recursiveQty > 0 && n > 1;
   const marking = walk || nSuppress > 0;
   let base: u32 = 0;
   if (marking) base = markSuppressed(nSuppress);
-  const id = table.lookupInput(n);
   reserveOutput(id, n, walk);
   // Nothing below allocates.
   listed = 0;

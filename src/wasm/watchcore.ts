@@ -12,9 +12,13 @@ export interface WatchCoreExports {
   outputCap(): number;
   ensureInput(bytes: number): void;
   ensureOutput(ids: number): void;
+  /** Address of three u32 words: output ptr, frame ptr, length of the last frame. Never moves. */
+  statusPtr(): number;
 
-  /** 1 mode added, 0 already there, -1 invalid path. */
+  /** -1 invalid path, else (path id << 2) | 2 when the path was interned now | 1 when the mode was new. */
   addWatch(len: number, watcher: number, mode: number): number;
+  /** addWatch by a path id addWatch returned: 1 mode added, 0 already there, -2 id not live. */
+  addWatchId(pathId: number, watcher: number, mode: number): number;
   /** mode 0 = any. 1 / 0, -1 invalid path. */
   containsWatch(len: number, watcher: number, mode: number): number;
   /** mode 0 = all modes. 1 removed, 0 nothing, -1 invalid path. */
@@ -22,6 +26,8 @@ export interface WatchCoreExports {
   removeWatcher(watcher: number): void;
   /** Number of watchers listed at outputPtr(), or -1 for an invalid path. */
   trigger(len: number, type: number, zxid: bigint, suppressed: number): number;
+  /** trigger by a path id addWatch returned; -2 when the id is not live. */
+  triggerId(pathId: number, type: number, zxid: bigint, suppressed: number): number;
 
   /** Lists ids from slot `from` until the output buffer is full; see reportCursor. */
   reportWatcher(watcher: number, from: number): number;

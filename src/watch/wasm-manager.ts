@@ -10,8 +10,9 @@
 // ascending order and each watcher's paths in table order.
 import { instantiateWatchCore, WasmAbortError, type WatchCoreOptions } from '../wasm/loader.js';
 import type { WatchCoreExports } from '../wasm/watchcore.js';
+import { PathIdCache } from '../wasm/path-ids.js';
+import { ResultViews } from '../wasm/result-views.js';
 import { checkMode, checkWatcher } from './args.js';
-import { NOTIFICATION_FRAME_OVERHEAD } from './frame.js';
 import { decodePath, validatePath, validatePathBytes } from './path.js';
 import {
   InvalidPathError,
@@ -27,6 +28,10 @@ export type WasmWatchManagerOptions = WatchCoreOptions;
 
 const encoder = new TextEncoder();
 const INVALID = -1;
+/** addWatchId / triggerId: the cached path id is no longer live (assembly/table.ts). */
+const STALE = -2;
+/** addWatch's answer bit: the path was interned by this call, under a possibly reused id. */
+const FRESH = 2;
 /** reportCursor() when a report is complete (u32 0xffffffff read as i32). */
 const REPORT_DONE = -1;
 
@@ -39,11 +44,16 @@ export class WasmWatchManager implements WatchManager {
   /** The input buffer, exactly; encodeInto writes into it. */
   private input!: Uint8Array;
   private inputPtr = 0;
+  /** Index in `ids` of the core's status words (output ptr, frame ptr, frame length). */
+  private readonly statusWord: number;
+  private readonly pathIds = new PathIdCache();
+  private readonly views = new ResultViews();
 
   constructor(opts: WasmWatchManagerOptions = {}) {
     const { exports, memory } = instantiateWatchCore(opts);
     this.core = exports;
     this.memory = memory;
+    this.statusWord = exports.statusPtr() >>> 2;
     this.rebuildViews();
   }
 
@@ -130,17 +140,31 @@ export class WasmWatchManager implements WatchManager {
   addWatch(path: string | Uint8Array, watcher: number, mode: WatcherModeBit = WatcherMode.Standard): boolean {
     checkWatcher(watcher);
     checkMode(mode);
-    const len = this.writePath(path);
+    if (typeof path === 'string') {
+      const id = this.pathIds.get(path);
+      if (id !== undefined) {
+        const r = this.call(() => this.core.addWatchId(id, watcher, mode));
+        if (r !== STALE) return r === 1;
+        this.pathIds.stale(path);
+      }
+    }
+    const r = this.call(() => this.core.addWatch(this.writePath(path), watcher, mode));
+    if (r === INVALID) throw this.invalid(path);
+    this.pathIds.learn(path, r >>> 2, (r & FRESH) !== 0);
+    return (r & 1) === 1;
+  }
+
+  /** A core call that may allocate: views are resynced, an out-of-memory trap becomes WatchMemoryError. */
+  private call(op: () => number): number {
     let r: number;
     try {
-      r = this.core.addWatch(len, watcher, mode);
+      r = op();
     } catch (e) {
       this.syncViews();
       throw this.failed(e);
     }
     this.syncViews();
-    if (r === INVALID) throw this.invalid(path);
-    return r === 1;
+    return r;
   }
 
   containsWatcher(path: string | Uint8Array, watcher: number, mode?: WatcherModeBit): boolean {
@@ -165,21 +189,20 @@ export class WasmWatchManager implements WatchManager {
   }
 
   triggerWatch(path: string | Uint8Array, type: number, zxid: bigint, suppress?: ArrayLike<number>): TriggerResult {
-    const len = this.writePath(path);
     const suppressed = suppress ? this.writeSuppress(suppress) : 0;
-    let n: number;
-    try {
-      n = this.core.trigger(len, type, zxid, suppressed);
-    } catch (e) {
-      this.syncViews();
-      throw this.failed(e);
+    let n = STALE;
+    if (typeof path === 'string') {
+      const id = this.pathIds.get(path);
+      if (id !== undefined) n = this.call(() => this.core.triggerId(id, type, zxid, suppressed));
+      if (n === STALE && id !== undefined) this.pathIds.stale(path);
     }
-    this.syncViews();
-    if (n === INVALID) throw this.invalid(path);
-    return {
-      watchers: new Int32Array(this.buffer, this.core.outputPtr(), n),
-      frame: new Uint8Array(this.buffer, this.core.framePtr(), NOTIFICATION_FRAME_OVERHEAD + len),
-    };
+    if (n === STALE) {
+      // writePath may grow the input buffer; the suppressed ids wait in the output buffer.
+      const len = this.writePath(path);
+      n = this.call(() => this.core.trigger(len, type, zxid, suppressed));
+      if (n === INVALID) throw this.invalid(path);
+    }
+    return this.views.result(this.buffer, this.ids, this.statusWord, n);
   }
 
   /** Copies suppressed ids into the output buffer, where the core reads them first. */

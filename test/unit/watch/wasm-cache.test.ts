@@ -1,0 +1,65 @@
+// The path-id cache in WasmWatchManager: repeated string paths cross as ids. The core reuses a
+// freed path id for the next new path, so a cached id must never be taken for another path.
+// Checked against the reference manager and the core's own consistency check.
+import { describe, expect, it } from 'vitest';
+import { ReferenceWatchManager } from '../../../src/watch/reference.js';
+import { WasmWatchManager } from '../../../src/watch/wasm-manager.js';
+import type { WatchManager } from '../../../src/watch/types.js';
+
+const sorted = (a: ArrayLike<number>) => Array.from(a).sort((x, y) => x - y);
+
+function both(op: (m: WatchManager) => unknown): [unknown, unknown, WasmWatchManager] {
+  return [op(wasm), op(ref), wasm];
+}
+let wasm: WasmWatchManager;
+let ref: ReferenceWatchManager;
+
+describe.each(['release', 'debug'] as const)('WasmWatchManager path-id cache (%s)', (build) => {
+  it('never applies a cached id to the path that reused it', () => {
+    wasm = new WasmWatchManager({ build });
+    ref = new ReferenceWatchManager();
+    const trig = (p: string) => (m: WatchManager) => sorted(m.triggerWatch(p, 3, 1n).watchers);
+    // /a is seen twice (cached), then freed by a trigger; /b takes its id; /a must still be /a.
+    for (const step of [
+      (m: WatchManager) => m.addWatch('/a', 1),
+      (m: WatchManager) => m.addWatch('/a', 2),
+      trig('/a'),
+      (m: WatchManager) => m.addWatch('/b', 3),
+      (m: WatchManager) => m.addWatch('/a', 4),
+      (m: WatchManager) => m.addWatch('/b', 5),
+      trig('/a'),
+      (m: WatchManager) => m.containsWatcher('/b', 3),
+      trig('/b'),
+      (m: WatchManager) => m.addWatch(new TextEncoder().encode('/c'), 6),
+      (m: WatchManager) => m.addWatch('/b', 7),
+      trig('/b'),
+      trig('/c'),
+    ]) {
+      const [a, b] = both(step);
+      expect(a).toEqual(b);
+      expect(wasm.checkConsistency()).toBe(0);
+      expect(wasm.summary()).toEqual(ref.summary());
+    }
+  });
+
+  it('agrees with the reference under heavy id churn over a small path pool', () => {
+    wasm = new WasmWatchManager({ build });
+    ref = new ReferenceWatchManager();
+    let seed = 12345;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    for (let i = 0; i < 20_000; i++) {
+      const p = `/p${rnd(40)}`;
+      const w = rnd(8);
+      const k = rnd(10);
+      const mode = (1 << rnd(3)) as 1 | 2 | 4;
+      const [a, b] = both((m) =>
+        k < 6 ? m.addWatch(p, w, mode)
+        : k < 8 ? sorted(m.triggerWatch(p, 3, 1n).watchers)
+        : k < 9 ? m.removeWatch(p, w)
+        : (m.removeWatcher(w), null));
+      expect(a).toEqual(b);
+    }
+    expect(wasm.checkConsistency()).toBe(0);
+    expect(wasm.summary()).toEqual(ref.summary());
+  });
+});
