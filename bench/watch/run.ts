@@ -8,6 +8,7 @@
 // process, one after another so they never compete for the two cores. Prints a Markdown table,
 // notes, and the issue's pass/fail targets.
 
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { compileJava, IMPLS, runChild, type Impl, type Limits } from './children.js';
@@ -58,6 +59,14 @@ function limits(quick: boolean): Limits {
     : { nodeHeapMiB: 14_336, javaHeapMiB: 8192, timeoutMs: 30 * 60_000, warmMs: 2000, budgetMs: 15_000 };
 }
 
+/** Which code was measured: the commit, and whether the watch core had uncommitted changes. */
+function codeVersion(): string {
+  const git = (...args: string[]): string => spawnSync('git', args, { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const head = git('rev-parse', '--short', 'HEAD') || 'unknown commit';
+  const dirty = git('status', '--porcelain', '--', 'assembly', 'src/watch', 'src/wasm');
+  return `commit ${head}${dirty ? ' plus uncommitted changes in the watch core' : ''}`;
+}
+
 function log(text: string): void {
   process.stderr.write(`${text}\n`);
 }
@@ -90,13 +99,14 @@ async function main(): Promise<void> {
   const results = new Results();
   const t0 = Date.now();
   const loadBefore = loadavg()[0]!;
+  const version = codeVersion();
   await runAll(opts, selected, results);
 
   const title = opts.quick ? 'Watch table benchmark (--quick: shapes scaled down)' : 'Watch table benchmark';
   const shapeList = selected.map((s) =>
     `${s.name} ${s.label}: ${s.watchers.toLocaleString('en')} watchers x ${s.perWatcher.toLocaleString('en')} paths ` +
     `(${s.pool.toLocaleString('en')} distinct, ${totalWatches(s).toLocaleString('en')} watches)`);
-  console.log(`## ${title}\n\n${shapeList.map((l) => `- ${l}`).join('\n')}\n`);
+  console.log(`## ${title}\n\nMeasured: ${version}.\n\n${shapeList.map((l) => `- ${l}`).join('\n')}\n`);
   console.log(HOW_TO_READ);
   console.log(`### Wall clock\n\n${markdownTable(results, selected, 'wall')}`);
   console.log(`\n### CPU time\n\n${CPU_NOTE}\n\n${markdownTable(results, selected, 'cpu')}`);
