@@ -4,18 +4,23 @@
 // once it is ready again. Counters follow ServerCnxn; throttling follows ZooKeeper's
 // incr/decrOutstandingAndCheckThrottle (stop reading a connection while the server has more than
 // globalOutstandingLimit requests in process and this connection has some of them).
+//
+// Per-connection cost: tens of thousands of connections may be open, so a connection carries no
+// closures of its own: the socket listeners are shared module functions that find the connection
+// through a symbol on the socket, and the backlog array exists only while frames wait.
 import type { Socket } from 'node:net';
 import { connectionAuthIds, type Id } from '../data/acl.js';
 import { JuteError, JuteReader, JuteWriter } from '../proto/jute.js';
 import { ConnectRequestRec, ConnectResponseRec, type ConnectRequest } from '../proto/records/connect.js';
 import type { Client, Request } from '../processor/request.js';
 import { FrameError, Framer } from './framer.js';
-import { OutputBuffer } from './outbuf.js';
+import { OutputBuffer, type FlushQueue, type OutputOwner } from './outbuf.js';
 import { ConnectionStats, elapsedMs, type ServerStats } from './stats.js';
 
 export interface ConnectionHost {
   readonly maxFrame: number;
-  readonly maxPendingOutput: number;
+  /** The server-wide flush pass (its maxPending is the output limit per connection). */
+  readonly flushQueue: FlushQueue;
   /** Server-wide counters and the outstanding-request throttle. */
   readonly stats: ServerStats;
   fourLetter(word: string): string | null;
@@ -29,7 +34,24 @@ type State = 'new' | 'connecting' | 'open' | 'closed';
 /** NIOServerCnxnFactory's connection expiry queue works in 10 s buckets (sessionlessCnxnTimeout). */
 const CNXN_EXPIRY_INTERVAL = 10_000;
 
-export class Connection implements Client {
+const CONN = Symbol('watchkeeper.connection');
+type OwnedSocket = Socket & { [CONN]: Connection };
+
+function onSocketData(this: OwnedSocket, chunk: Buffer): void {
+  this[CONN].receive(chunk);
+}
+
+/** 'error', 'close' and 'end': the client went away or half-closed. ZooKeeper closes on EOF too. */
+function onSocketGone(this: OwnedSocket): void {
+  this[CONN].close();
+}
+
+interface Waiting {
+  frame: Buffer;
+  at: number;
+}
+
+export class Connection implements Client, OutputOwner {
   state: State = 'new';
   sessionId = 0n;
   sessionTimeout = 0;
@@ -46,7 +68,8 @@ export class Connection implements Client {
   private throttled = false;
   private readonly framer: Framer;
   private readonly out: OutputBuffer;
-  private backlog: Array<{ frame: Buffer; at: number }> = [];
+  /** Frames read but not yet run (session setup, throttling); null when none wait. */
+  private backlog: Waiting[] | null = null;
   private backlogHead = 0;
 
   constructor(readonly socket: Socket, readonly watcherId: number, private readonly host: ConnectionHost) {
@@ -54,11 +77,16 @@ export class Connection implements Client {
     this.remotePort = socket.remotePort ?? 0;
     this.authIds = connectionAuthIds(socket.remoteAddress);
     this.framer = new Framer(host.maxFrame);
-    this.out = new OutputBuffer(socket, host.maxPendingOutput, () => this.close(), (n) => this.sent(n));
+    this.out = new OutputBuffer(socket, host.flushQueue, this);
     socket.setNoDelay(true);
-    socket.on('data', (chunk) => this.onData(chunk));
-    socket.on('error', () => this.close());
-    socket.on('close', () => this.close());
+    (socket as OwnedSocket)[CONN] = this;
+    socket.on('data', onSocketData);
+    socket.on('error', onSocketGone);
+    socket.on('close', onSocketGone);
+    // Destroy at once on EOF rather than through the half-close path (end() -> shutdown -> _final
+    // -> destroy over later ticks), which costs several times more per socket when a thousand
+    // clients leave together.
+    socket.on('end', onSocketGone);
   }
 
   get closed(): boolean {
@@ -94,8 +122,14 @@ export class Connection implements Client {
     return bucket + (Date.now() - elapsedMs());
   }
 
+  /** Queues a frame that will not change again (it may be shared by many connections). */
   send(frame: Uint8Array): void {
     if (this.state !== 'closed') this.out.append(frame);
+  }
+
+  /** Queues a copy of bytes the caller goes on to reuse (final's one reply writer). */
+  sendCopy(bytes: Uint8Array): void {
+    if (this.state !== 'closed') this.out.appendCopy(bytes);
   }
 
   closeAfterFlush(): void {
@@ -105,8 +139,8 @@ export class Connection implements Client {
   close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    this.host.stats.paused.delete(this.waker);
-    this.backlog = [];
+    this.host.stats.paused.delete(this);
+    this.backlog = null;
     this.backlogHead = 0;
     this.socket.destroy();
     this.host.closed(this);
@@ -117,7 +151,13 @@ export class Connection implements Client {
     this.stats.reset();
   }
 
-  private sent(frames: number): void {
+  /** OutputOwner: the client is not reading its output; cut it off. */
+  overflowed(): void {
+    this.close();
+  }
+
+  /** OutputOwner: frames handed to the socket. */
+  sent(frames: number): void {
     this.stats.packetsSent += frames;
     this.host.stats.packetsSent += frames;
     this.lastIoAt = elapsedMs();
@@ -128,18 +168,37 @@ export class Connection implements Client {
     this.host.stats.packetsReceived++;
   }
 
-  private onData(chunk: Buffer): void {
+  /** Socket data. Frames run at once unless earlier ones wait; the rest join the backlog. */
+  receive(chunk: Buffer): void {
     if (this.state === 'closed') return;
     this.lastIoAt = elapsedMs();
     if (this.state === 'new' && this.tryFourLetter(chunk)) return;
     const at = performance.now();
+    let frames: Buffer[];
     try {
-      for (const frame of this.framer.push(chunk)) this.backlog.push({ frame, at });
+      frames = this.framer.push(chunk);
     } catch (e) {
       if (e instanceof FrameError) return this.close();
       throw e;
     }
+    const ran = this.backlog === null ? this.runFrames(frames, at) : 0;
+    if (ran === frames.length || this.closed) return;
+    const backlog = (this.backlog ??= []);
+    for (let i = ran; i < frames.length; i++) backlog.push({ frame: frames[i]!, at });
     this.drainBacklog();
+  }
+
+  /** Runs frames while the connection can; returns how many ran. */
+  private runFrames(frames: Buffer[], at: number): number {
+    let i = 0;
+    try {
+      while (i < frames.length && this.canRun()) this.onFrame(frames[i++]!, at);
+    } catch (e) {
+      // A frame too short for its header or ConnectRequest: ZooKeeper closes the connection.
+      if (e instanceof JuteError) this.close();
+      else throw e;
+    }
+    return i;
   }
 
   /** Four-letter words only count as the very first bytes of a connection. */
@@ -165,17 +224,17 @@ export class Connection implements Client {
   /** Runs queued frames until the connection must wait (session setup, throttling). */
   private drainBacklog(): void {
     try {
-      while (this.backlogHead < this.backlog.length && this.canRun()) {
+      // this.backlog is re-read each time: a frame may close the connection (backlog = null).
+      while (this.backlog !== null && this.backlogHead < this.backlog.length && this.canRun()) {
         const { frame, at } = this.backlog[this.backlogHead++]!;
         this.onFrame(frame, at);
       }
     } catch (e) {
-      // A frame too short for its header or ConnectRequest: ZooKeeper closes the connection.
       if (e instanceof JuteError) return this.close();
       throw e;
     }
-    if (this.backlogHead === this.backlog.length) {
-      this.backlog = [];
+    if (this.backlog !== null && this.backlogHead === this.backlog.length) {
+      this.backlog = null;
       this.backlogHead = 0;
     }
   }
@@ -194,9 +253,9 @@ export class Connection implements Client {
   }
 
   private dispatch(frame: Buffer): void {
-    const r = new JuteReader(frame);
-    const xid = r.int();
-    const type = r.int();
+    if (frame.length < 8) throw new JuteError(`truncated request header: ${frame.length} bytes`);
+    const xid = frame.readInt32BE(0);
+    const type = frame.readInt32BE(4);
     // processPacket counts the request before submitting it, special xids excepted.
     if (xid > 0 && this.host.stats.shouldThrottle(++this.stats.outstanding)) this.throttle();
     this.host.request(this, xid, type, frame.subarray(8));
@@ -226,22 +285,28 @@ export class Connection implements Client {
   private throttle(): void {
     if (this.throttled) return;
     this.throttled = true;
-    this.host.stats.paused.add(this.waker);
+    this.host.stats.paused.add(this);
     this.socket.pause();
   }
 
-  private readonly waker = { wake: () => this.unthrottle() };
+  /** The server is back within its outstanding limit (ServerStats.requestDone). */
+  wake(): void {
+    this.unthrottle();
+  }
 
   /** Resumes on a later turn: final may be running inside the pipeline's drain loop. */
   private unthrottle(): void {
     if (!this.throttled) return;
     this.throttled = false;
-    this.host.stats.paused.delete(this.waker);
-    setImmediate(() => {
-      if (this.state === 'closed' || this.throttled) return;
-      this.socket.resume();
-      this.drainBacklog();
-    });
+    this.host.stats.paused.delete(this);
+    setImmediate(resumeReading, this);
+  }
+
+  /** The unthrottle's later turn (module function below: no closure per call). */
+  resumeNow(): void {
+    if (this.state === 'closed' || this.throttled) return;
+    this.socket.resume();
+    this.drainBacklog();
   }
 
   /** Session ready: answer the ConnectRequest in the form the client used, then run the backlog. */
@@ -257,7 +322,7 @@ export class Connection implements Client {
   /** Unknown/expired session or bad password: timeout 0, id 0, then close (finishSessionInit(false)). */
   reject(readOnlyByte: boolean): void {
     this.sendConnectResponse(0, 0n, Buffer.alloc(16), readOnlyByte);
-    this.backlog = [];
+    this.backlog = null;
     this.backlogHead = 0;
     this.closeAfterFlush();
   }
@@ -268,4 +333,8 @@ export class Connection implements Client {
     w.patchInt(0, w.offset - 4);
     this.send(w.bytes());
   }
+}
+
+function resumeReading(conn: Connection): void {
+  conn.resumeNow();
 }

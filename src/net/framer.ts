@@ -1,6 +1,10 @@
 // Splits a byte stream into length-prefixed frames. Knows nothing of sockets: feed chunks, get
 // frames. A length that is negative or above jute.maxbuffer is a protocol error (ZooKeeper closes
 // the connection: NIOServerCnxn.readLength, "Len error").
+//
+// Cost: a chunk holding whole frames is cut in place (subarrays, no copy). Partial chunks are only
+// collected until the next frame is complete, then joined once, so a large frame arriving in many
+// small reads is copied once rather than once per read.
 
 export class FrameError extends Error {
   constructor(readonly length: number) {
@@ -10,8 +14,11 @@ export class FrameError extends Error {
 }
 
 export class Framer {
-  private pending: Buffer[] = [];
+  /** Chunks of an incomplete frame, oldest first; null when nothing is buffered. */
+  private pending: Buffer[] | null = null;
   private pendingBytes = 0;
+  /** Bytes needed before the next frame can be cut: 4 until its length is known. */
+  private want = 4;
 
   constructor(private readonly maxFrame: number) {}
 
@@ -22,35 +29,42 @@ export class Framer {
 
   /** Adds a chunk; returns the whole frames it completes (payloads, without the length prefix). */
   push(chunk: Buffer): Buffer[] {
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    const frames: Buffer[] = [];
-    for (let f = this.next(); f !== null; f = this.next()) frames.push(f);
-    return frames;
+    const total = this.pendingBytes + chunk.length;
+    if (total < this.want) {
+      this.keep(chunk, total);
+      return [];
+    }
+    const buf = this.pending === null ? chunk : Buffer.concat([...this.pending, chunk], total);
+    this.pending = null;
+    this.pendingBytes = 0;
+    this.want = 4;
+    return this.cut(buf);
   }
 
-  /** The first four buffered bytes, if there are four (the 4-letter-word check). */
-  peek4(): Buffer | null {
-    if (this.pendingBytes < 4) return null;
-    this.coalesce();
-    return this.pending[0]!.subarray(0, 4);
+  private keep(chunk: Buffer, total: number): void {
+    if (chunk.length === 0) return;
+    (this.pending ??= []).push(chunk);
+    this.pendingBytes = total;
+    if (this.want === 4 && total >= 4) this.want = 4 + this.lengthAt(this.pending.length === 1 ? chunk : Buffer.concat(this.pending, total), 0);
   }
 
-  private coalesce(): void {
-    if (this.pending.length > 1) this.pending = [Buffer.concat(this.pending, this.pendingBytes)];
-  }
-
-  private next(): Buffer | null {
-    if (this.pendingBytes < 4) return null;
-    this.coalesce();
-    const buf = this.pending[0]!;
-    const len = buf.readInt32BE(0);
+  private lengthAt(buf: Buffer, at: number): number {
+    const len = buf.readInt32BE(at);
     if (len < 0 || len > this.maxFrame) throw new FrameError(len);
-    if (buf.length < 4 + len) return null;
-    const frame = buf.subarray(4, 4 + len);
-    const rest = buf.subarray(4 + len);
-    this.pending = rest.length > 0 ? [rest] : [];
-    this.pendingBytes = rest.length;
-    return frame;
+    return len;
+  }
+
+  /** Cuts every whole frame out of `buf`; keeps the tail for the next push. */
+  private cut(buf: Buffer): Buffer[] {
+    const frames: Buffer[] = [];
+    let at = 0;
+    while (buf.length - at >= 4) {
+      const len = this.lengthAt(buf, at);
+      if (buf.length - at < 4 + len) break;
+      frames.push(buf.subarray(at + 4, at + 4 + len));
+      at += 4 + len;
+    }
+    if (at < buf.length) this.keep(buf.subarray(at), buf.length - at);
+    return frames;
   }
 }

@@ -1,57 +1,207 @@
-// Per-connection output: replies and notifications are appended, and one flush per loop turn
-// writes them together under cork (Redis's pending-write pass). A client that stops reading is
-// cut off once the bytes queued in the socket pass the limit (Redis's output-buffer hard limit).
+// Per-connection output and the server-wide flush pass (Redis's clients_pending_write): replies and
+// notifications are appended during a loop turn, the connection is marked dirty, and ONE
+// setImmediate per turn flushes every dirty connection. Each connection then costs one plain
+// socket.write per turn: a lone frame goes out by reference (a notification frame is shared by
+// every recipient), several frames are copied into one contiguous segment first, so the socket
+// never takes the cork/writev path for small frames. A client that stops reading is cut off once
+// the bytes queued in its socket pass the limit (Redis's output-buffer hard limit).
 import type { Socket } from 'node:net';
 
-export class OutputBuffer {
-  private chunks: Uint8Array[] = [];
+/** Frames at least this long are queued by reference rather than copied into the segment. */
+const BIG_FRAME = 16 * 1024;
+/** Smallest segment carved for a connection; later frames of the same turn usually fit in it. */
+const MIN_SEGMENT = 512;
+/** A leftover segment shorter than this is dropped after a flush instead of kept for next time. */
+const KEEP_SEGMENT = 128;
+const SLAB_SIZE = 64 * 1024;
+
+/**
+ * Carves segments out of large shared allocations, as Buffer's own pool does: one allocation
+ * serves dozens of connections. A carved segment is never handed out twice; the slab is freed by
+ * the GC once no segment of it is referenced (by a connection or by a socket write in progress).
+ */
+class Slab {
+  private buf = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  private used = 0;
+
+  take(n: number): Buffer {
+    if (n > SLAB_SIZE / 4) return Buffer.allocUnsafe(n);
+    if (this.used + n > SLAB_SIZE) {
+      this.buf = Buffer.allocUnsafeSlow(SLAB_SIZE);
+      this.used = 0;
+    }
+    const seg = this.buf.subarray(this.used, this.used + n);
+    this.used += n;
+    return seg;
+  }
+}
+
+/** What an output buffer reports to its connection. */
+export interface OutputOwner {
+  /** The socket's queue passed the limit: the client is not reading. */
+  overflowed(): void;
+  /** Frames handed to the socket by one flush (ZooKeeper counts packetSent per written frame). */
+  sent(frames: number): void;
+}
+
+/** The server-wide pending-write list: one flush pass per loop turn for every dirty connection. */
+export class FlushQueue {
+  private dirty: OutputBuffer[] = [];
   private scheduled = false;
+  readonly slab = new Slab();
+  private readonly runBound = (): void => this.run();
+
+  constructor(readonly maxPending: number) {}
+
+  mark(out: OutputBuffer): void {
+    this.dirty.push(out);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.runBound);
+  }
+
+  /** Flushes every connection marked so far (in the order they were first marked). */
+  run(): void {
+    this.scheduled = false;
+    const list = this.dirty;
+    this.dirty = [];
+    for (let i = 0; i < list.length; i++) list[i]!.flush();
+  }
+}
+
+export class OutputBuffer {
+  /** A lone frame held by reference: nothing else is pending. */
+  private ref: Uint8Array | null = null;
+  /** Copied frames: bytes [0, len) of seg. */
+  private seg: Buffer | null = null;
+  private len = 0;
+  /** Finished pieces ahead of seg, only when a big frame was queued this turn. */
+  private parts: Uint8Array[] | null = null;
+  private frames = 0;
+  private marked = false;
   private closeAfter = false;
 
   constructor(
     private readonly socket: Socket,
-    private readonly maxPending: number,
-    private readonly onOverflow: () => void,
-    /** Frames handed to the socket by one flush (ZooKeeper counts packetSent per written frame). */
-    private readonly onSent: (frames: number) => void = () => {},
+    private readonly queue: FlushQueue,
+    private readonly owner: OutputOwner,
   ) {}
 
   /** Frames queued for the next flush. */
   get queued(): number {
-    return this.chunks.length;
+    return this.frames;
   }
 
+  /** Queues a frame the caller will never change again (it may be shared between connections). */
   append(frame: Uint8Array): void {
     if (this.socket.destroyed) return;
-    this.chunks.push(frame);
-    this.schedule();
+    if (this.frames === 0) this.ref = frame;
+    else this.add(frame, true);
+    this.queued1();
+  }
+
+  /** Queues a copy of `bytes` (the caller reuses its buffer, e.g. one writer for every reply). */
+  appendCopy(bytes: Uint8Array): void {
+    if (this.socket.destroyed) return;
+    this.add(bytes, false);
+    this.queued1();
   }
 
   /** Flush what is queued, then end the connection (sendCloseSession). */
   endAfterFlush(): void {
     this.closeAfter = true;
-    this.schedule();
+    this.markDirty();
   }
 
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => this.flush());
+  private queued1(): void {
+    this.frames++;
+    this.markDirty();
+  }
+
+  private markDirty(): void {
+    if (this.marked) return;
+    this.marked = true;
+    this.queue.mark(this);
+  }
+
+  /** Puts bytes after everything pending; a frame held by reference moves into the segment first. */
+  private add(bytes: Uint8Array, owned: boolean): void {
+    const r = this.ref;
+    if (r !== null) {
+      this.ref = null;
+      this.place(r, true);
+    }
+    this.place(bytes, owned);
+  }
+
+  private place(bytes: Uint8Array, owned: boolean): void {
+    if (bytes.length < BIG_FRAME) return this.copyIn(bytes);
+    this.closeSegment();
+    (this.parts ??= []).push(owned ? bytes : Buffer.from(bytes));
+  }
+
+  private copyIn(bytes: Uint8Array): void {
+    const need = this.len + bytes.length;
+    let seg = this.seg;
+    if (seg === null || need > seg.length) {
+      const next = this.queue.slab.take(Math.max(MIN_SEGMENT, need * 2));
+      if (seg !== null && this.len > 0) seg.copy(next, 0, 0, this.len);
+      this.seg = seg = next;
+    }
+    seg.set(bytes, this.len);
+    this.len = need;
+  }
+
+  /** Moves the copied bytes into parts (a big frame follows them). */
+  private closeSegment(): void {
+    if (this.len === 0) return;
+    (this.parts ??= []).push(this.seg!.subarray(0, this.len));
+    this.takeWritten();
+  }
+
+  /** The bytes [0, len) now belong to the socket; the rest of the segment stays ours. */
+  private takeWritten(): void {
+    const rest = this.seg!.length - this.len;
+    this.seg = rest >= KEEP_SEGMENT ? this.seg!.subarray(this.len) : null;
+    this.len = 0;
   }
 
   flush(): void {
-    this.scheduled = false;
+    this.marked = false;
     const s = this.socket;
-    if (s.destroyed) return;
-    const chunks = this.chunks;
-    this.chunks = [];
-    if (chunks.length > 0) {
-      s.cork();
-      for (const c of chunks) s.write(c);
-      s.uncork();
-      this.onSent(chunks.length);
+    if (s.destroyed) return this.drop();
+    const frames = this.frames;
+    if (frames > 0) {
+      this.writeOut(s);
+      this.frames = 0;
+      this.owner.sent(frames);
     }
     if (this.closeAfter) s.end();
-    else if (s.writableLength > this.maxPending) this.onOverflow();
+    else if (s.writableLength > this.queue.maxPending) this.owner.overflowed();
+  }
+
+  private writeOut(s: Socket): void {
+    if (this.ref !== null) {
+      s.write(this.ref);
+      this.ref = null;
+    } else if (this.parts === null) {
+      s.write(this.seg!.subarray(0, this.len));
+      this.takeWritten();
+    } else {
+      this.closeSegment();
+      const parts = this.parts;
+      this.parts = null;
+      s.cork();
+      for (const p of parts) s.write(p);
+      s.uncork();
+    }
+  }
+
+  private drop(): void {
+    this.ref = null;
+    this.seg = null;
+    this.parts = null;
+    this.len = 0;
+    this.frames = 0;
   }
 }

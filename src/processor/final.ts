@@ -6,7 +6,10 @@ import { Err, OpCode, Xid } from '../proto/constants.js';
 import { JuteError, JuteWriter } from '../proto/jute.js';
 import type { ProcessorContext } from './context.js';
 import { handlers } from './ops/index.js';
-import { OpError, type Request } from './request.js';
+import { OpError, type Client, type Request } from './request.js';
+
+/** A client that copies a reply out of final's writer itself (Connection: into its segment). */
+type CopyingClient = Client & { sendCopy?(bytes: Uint8Array): void };
 
 const w = new JuteWriter(1024);
 
@@ -60,11 +63,18 @@ export function finalize(ctx: ProcessorContext, req: Request): void {
   }
   if (!client) return;
   const silent = client.closed || unanswerable(req, rc);
-  if (!silent) client.send(replyFrame(ctx, req, rc, zxid));
+  if (!silent) sendReply(client, replyFrame(ctx, req, rc, zxid));
   client.replied?.(req, zxid, lastOp(req), !silent);
   if (req.type === OpCode.closeSession && !client.closed) client.closeAfterFlush();
 }
 
+/** The frame is a view of the shared writer: copied once, straight into the client's output. */
+function sendReply(client: CopyingClient, frame: Uint8Array): void {
+  if (client.sendCopy) client.sendCopy(frame);
+  else client.send(Buffer.from(frame));
+}
+
+/** Builds the reply in the shared writer; the view returned lasts until the next reply. */
 function replyFrame(ctx: ProcessorContext, req: Request, rc: TxnResult | null, zxid: bigint): Uint8Array {
   const xid = req.type === OpCode.ping ? Xid.ping : req.xid;
   w.reset().int(0).int(xid).long(zxid).int(0);
@@ -72,7 +82,7 @@ function replyFrame(ctx: ProcessorContext, req: Request, rc: TxnResult | null, z
   if (err !== 0) w.offset = 20;
   w.patchInt(0, w.offset - 4);
   w.patchInt(16, err);
-  return w.bytes();
+  return w.written();
 }
 
 /** Writes the response body after the header; returns the error code for the header. */

@@ -11,12 +11,18 @@ export class JuteError extends Error {
   }
 }
 
+/**
+ * Reads a record from a frame. Ints and bytes are read straight from the array (no DataView per
+ * request: a reader is made for every request, and most requests hold no 64-bit field); strings
+ * decode from the frame in place.
+ */
 export class JuteReader {
-  private readonly view: DataView;
+  private readonly b: Buffer;
+  private dv: DataView | null = null;
   offset: number;
 
   constructor(readonly buf: Uint8Array, offset = 0, readonly end = buf.length) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     this.offset = offset;
   }
 
@@ -33,15 +39,19 @@ export class JuteReader {
   }
 
   int(): number {
-    return this.view.getInt32(this.need(4));
+    const at = this.need(4);
+    const b = this.b;
+    return (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
   }
 
   long(): bigint {
-    return this.view.getBigInt64(this.need(8));
+    const at = this.need(8);
+    const b = this.b;
+    return (this.dv ??= new DataView(b.buffer, b.byteOffset, b.byteLength)).getBigInt64(at);
   }
 
   bool(): boolean {
-    return this.buf[this.need(1)] !== 0;
+    return this.b[this.need(1)] !== 0;
   }
 
   /** A length-prefixed byte buffer; null for length -1 (Java's null byte[]). Copies out of the frame. */
@@ -50,7 +60,9 @@ export class JuteReader {
     if (len === -1) return null;
     if (len < -1) throw new JuteError(`negative buffer length ${len}`);
     const at = this.need(len);
-    return Buffer.from(this.buf.subarray(at, at + len));
+    const out = Buffer.allocUnsafe(len);
+    this.b.copy(out, 0, at, at + len);
+    return out;
   }
 
   /** A length-prefixed UTF-8 string; null for length -1. */
@@ -59,7 +71,7 @@ export class JuteReader {
     if (len === -1) return null;
     if (len < -1) throw new JuteError(`negative string length ${len}`);
     const at = this.need(len);
-    return Buffer.from(this.buf.buffer, this.buf.byteOffset + at, len).toString('utf8');
+    return this.b.toString('utf8', at, at + len);
   }
 
   /** A count-prefixed vector; null for count -1. The count is checked against the bytes left. */
@@ -107,14 +119,18 @@ export class JuteWriter {
   }
 
   int(v: number): this {
-    const at = this.ensure(4); // before reading this.view: ensure may replace it
-    this.view.setInt32(at, v);
+    const at = this.ensure(4); // before reading this.buf: ensure may replace it
+    const b = this.buf;
+    b[at] = v >>> 24;
+    b[at + 1] = v >>> 16;
+    b[at + 2] = v >>> 8;
+    b[at + 3] = v;
     return this;
   }
 
   long(v: bigint): this {
     const at = this.ensure(8);
-    this.view.setBigInt64(at, BigInt.asIntN(64, v));
+    this.view.setBigInt64(at, v); // wraps modulo 2^64 itself, as BigInt.asIntN(64, v) would
     return this;
   }
 
@@ -136,12 +152,13 @@ export class JuteWriter {
     return this.raw(v);
   }
 
+  /** One encoding pass: room for the worst case (3 bytes per UTF-16 unit), length patched after. */
   ustring(v: string | null): this {
     if (v === null) return this.int(-1);
-    const len = Buffer.byteLength(v, 'utf8');
-    this.int(len);
-    const at = this.ensure(len);
-    this.buf.write(v, at, len, 'utf8');
+    const at = this.ensure(4 + v.length * 3);
+    const len = this.buf.write(v, at + 4, 'utf8');
+    this.offset = at + 4 + len;
+    this.patchInt(at, len);
     return this;
   }
 
@@ -154,7 +171,16 @@ export class JuteWriter {
 
   /** Overwrites an int already written at `at` (frame length prefixes). */
   patchInt(at: number, v: number): void {
-    this.view.setInt32(at, v);
+    const b = this.buf;
+    b[at] = v >>> 24;
+    b[at + 1] = v >>> 16;
+    b[at + 2] = v >>> 8;
+    b[at + 3] = v;
+  }
+
+  /** The bytes written so far, without a copy: valid until the next write or reset. */
+  written(): Buffer {
+    return this.buf.subarray(0, this.offset);
   }
 
   /** A copy of the bytes written so far. */

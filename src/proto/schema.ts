@@ -34,42 +34,62 @@ export type Fields = Record<string, FieldSpec>;
 export type RecordOf<S extends Fields> = { -readonly [K in keyof S]: ValueOf<S[K]> };
 export type Infer<C> = C extends Codec<infer T> ? T : never;
 
-function readField(r: JuteReader, f: FieldSpec): unknown {
-  switch (f) {
-    case 'int': return r.int();
-    case 'long': return r.long();
-    case 'bool': return r.bool();
-    case 'buffer': return r.buffer();
-    case 'ustring': return r.ustring() ?? '';
+type Reader = (r: JuteReader) => unknown;
+type Writer = (w: JuteWriter, v: any) => void;
+
+// Each field compiles once to a small function, so reading or writing a record is a loop over
+// functions rather than a switch on the spec per field per record (replies are encoded at every
+// request).
+const PRIM_READ: Record<Prim, Reader> = {
+  int: (r) => r.int(),
+  long: (r) => r.long(),
+  bool: (r) => r.bool(),
+  buffer: (r) => r.buffer(),
+  ustring: (r) => r.ustring() ?? '',
+};
+
+const PRIM_WRITE: Record<Prim, Writer> = {
+  int: (w, v) => w.int(v),
+  long: (w, v) => w.long(v),
+  bool: (w, v) => w.bool(v),
+  buffer: (w, v) => w.buffer(v),
+  ustring: (w, v) => w.ustring(v),
+};
+
+function readerOf(f: FieldSpec): Reader {
+  if (typeof f === 'string') return PRIM_READ[f];
+  if ('vector' in f) {
+    const item = readerOf(f.vector);
+    return (r) => r.vector(item) ?? [];
   }
-  if ('vector' in f) return r.vector((rr) => readField(rr, f.vector)) ?? [];
-  return f.read(r);
+  return (r) => f.read(r);
 }
 
-function writeField(w: JuteWriter, f: FieldSpec, v: any): void {
-  switch (f) {
-    case 'int': w.int(v); return;
-    case 'long': w.long(v); return;
-    case 'bool': w.bool(v); return;
-    case 'buffer': w.buffer(v); return;
-    case 'ustring': w.ustring(v); return;
+function writerOf(f: FieldSpec): Writer {
+  if (typeof f === 'string') return PRIM_WRITE[f];
+  if ('vector' in f) {
+    const item = writerOf(f.vector);
+    return (w, v: unknown[]) => w.vector(v, item);
   }
-  if ('vector' in f) w.vector(v as unknown[], (ww, x) => writeField(ww, f.vector, x));
-  else f.write(w, v);
+  return (w, v) => f.write(w, v);
 }
 
 /** A codec for a record with the given fields, in order. */
 export function record<S extends Fields>(spec: S): Codec<RecordOf<S>> & { fields: S } {
-  const entries = Object.entries(spec);
+  const keys = Object.keys(spec);
+  const readers = keys.map((k) => readerOf(spec[k]!));
+  const writers = keys.map((k) => writerOf(spec[k]!));
+  const n = keys.length;
   return {
     fields: spec,
     read(r) {
       const out: Record<string, unknown> = {};
-      for (const [k, f] of entries) out[k] = readField(r, f);
+      for (let i = 0; i < n; i++) out[keys[i]!] = readers[i]!(r);
       return out as RecordOf<S>;
     },
     write(w, v) {
-      for (const [k, f] of entries) writeField(w, f, (v as Record<string, unknown>)[k]);
+      const rec = v as Record<string, unknown>;
+      for (let i = 0; i < n; i++) writers[i]!(w, rec[keys[i]!]);
     },
   };
 }

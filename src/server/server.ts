@@ -9,6 +9,7 @@ import { DeleteContainerRequestRec } from '../processor/ops/delete.js';
 import { OpCode, Perms } from '../proto/constants.js';
 import { DataTree } from '../data/tree.js';
 import { Connection, type ConnectionHost } from '../net/connection.js';
+import { FlushQueue } from '../net/outbuf.js';
 import { answerFourLetterWord } from '../net/fourletter.js';
 
 import { Pipeline } from '../processor/chain.js';
@@ -25,6 +26,12 @@ import { fourLetterSource, startLoopMonitor, stopLoopMonitor } from './stats.js'
 import { ServerStats } from '../net/stats.js';
 import { defaultWatchManagerFactory } from './watch-factory.js';
 import { Durability } from './durability.js';
+
+/**
+ * Watches dropped per loop turn for closed connections (a few hundred ns each: a few ms per turn),
+ * so a thousand sessions leaving at once cannot stall the loop. Tests may lower it.
+ */
+export const RETIRE_BUDGET = { watches: 20_000, ms: 8 };
 
 export interface ExtraServerOptions {
   /** Builds each of the two watch tables; defaults to the WASM manager when it is available. */
@@ -71,6 +78,9 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
   readonly bySession = new Map<bigint, Connection>();
   private readonly perIp = new Map<string, number>();
   private readonly freeIds: number[] = [];
+  /** Closed connections' watcher ids whose watches are still being removed (oldest first). */
+  private readonly retiring: number[] = [];
+  private retireHead = 0;
   private nextWatcherId = 0;
   private zxid = 0n;
   readonly startedAt = Date.now();
@@ -79,6 +89,8 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
   readonly containers: ContainerManager;
   /** Request accounting for the four-letter words and the globalOutstandingLimit throttle. */
   readonly stats = new ServerStats();
+  /** The one output flush pass per loop turn for every connection. */
+  readonly flushQueue: FlushQueue;
 
   /** null for an in-memory server. */
   readonly durability: Durability | null;
@@ -87,6 +99,7 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
     this.durability = extra.durable && !extra.txnLog ? new Durability(options) : null;
     this.tree = new DataTree(options.extendedTypesEnabled);
     this.stats.globalOutstandingLimit = options.globalOutstandingLimit;
+    this.flushQueue = new FlushQueue(options.maxPendingOutputBytes);
     const factory = extra.watchManagerFactory ?? defaultWatchManagerFactory;
     this.watches = new WatchTables(factory(), factory(), this, {
       notificationZxid: extra.notificationZxid ?? 'txn',
@@ -177,13 +190,37 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
 
   closed(conn: Connection): void {
     if (!this.byWatcher.delete(conn.watcherId)) return;
-    this.watches.removeWatcher(conn.watcherId);
-    this.freeIds.push(conn.watcherId);
+    this.retire(conn.watcherId);
     if (this.bySession.get(conn.sessionId) === conn) this.bySession.delete(conn.sessionId);
     const ip = conn.socket.remoteAddress ?? '';
     const n = (this.perIp.get(ip) ?? 1) - 1;
     if (n <= 0) this.perIp.delete(ip);
     else this.perIp.set(ip, n);
+  }
+
+  /**
+   * A closed connection's watches are dropped over later loop turns, a budget per turn
+   * (DataTree.removeCnxn does it at once; with a million watches that is a long stall). The id is
+   * reused only once all of its watches are gone; nothing is delivered to it meanwhile.
+   */
+  private retire(id: number): void {
+    this.retiring.push(id);
+    if (this.retiring.length - this.retireHead === 1) setImmediate(retireSome, this);
+  }
+
+  /** One turn's slice of retiring; schedules the next while ids remain. */
+  retireSome(): void {
+    let budget = RETIRE_BUDGET.watches;
+    const deadline = performance.now() + RETIRE_BUDGET.ms;
+    while (this.retireHead < this.retiring.length && performance.now() < deadline) {
+      const left = this.watches.removeWatcherSome(this.retiring[this.retireHead]!, budget);
+      if (left < 0) break;
+      this.freeIds.push(this.retiring[this.retireHead++]!);
+      budget = left;
+    }
+    if (this.retireHead < this.retiring.length) return void setImmediate(retireSome, this);
+    this.retiring.length = 0;
+    this.retireHead = 0;
   }
 
   deliver(watcher: number, frame: Uint8Array, acl: Parameters<WatchSink['deliver']>[2]): void {
@@ -226,4 +263,8 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
     const stopped = new Promise<void>((resolve) => (this.server.listening ? this.server.close(() => resolve()) : resolve()));
     return stopped.then(() => this.durability?.close());
   }
+}
+
+function retireSome(s: ServerCore): void {
+  s.retireSome();
 }

@@ -113,6 +113,16 @@ export class WatchTables implements TreeEvents {
     return false;
   }
 
+  /**
+   * removeWatcher in slices over both tables: drops at most `budget` watches and returns the
+   * budget left once every watch of `watcher` is gone, or -1 when the budget ran out first. A
+   * table without a budgeted removal drops everything at once (counted as nothing spent).
+   */
+  removeWatcherSome(watcher: number, budget: number): number {
+    const left = removeSome(this.data, watcher, budget);
+    return left < 0 ? -1 : removeSome(this.child, watcher, left);
+  }
+
   /** Connection gone: drop all of its watches (DataTree.removeCnxn). */
   removeWatcher(watcher: number): void {
     this.data.removeWatcher(watcher);
@@ -148,6 +158,15 @@ export class WatchTables implements TreeEvents {
   private catchUp(watcher: number, type: number, path: string): void {
     this.sink.deliver(watcher, notificationFrame(this.w, type, path), null);
   }
+}
+
+/** The WASM core's budgeted removal, where the table has it. */
+type Budgeted = WatchManager & { removeWatcherSome?(watcher: number, budget: number): number };
+
+function removeSome(t: Budgeted, watcher: number, budget: number): number {
+  if (t.removeWatcherSome) return t.removeWatcherSome(watcher, budget);
+  t.removeWatcher(watcher);
+  return budget;
 }
 
 export interface SetWatchesLists {
