@@ -2,7 +2,8 @@
 // Apache ZooKeeper 3.8 on the same disk, each in its own process, driven by the same pipelined
 // client (bench/write/driver.ts). Rounds alternate between the servers so background load on a
 // shared machine hits both alike; the table shows the median round of each.
-//   npm run bench:write [-- --rounds N --sessions N --window N --seconds S --no-fsync --cpu-prof DIR]
+//   npm run bench:write [-- --rounds N --sessions N --window N --seconds S --no-fsync --cpu-prof DIR
+//     --wk-root DIR --out FILE]
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { processCpuUs, startWatchkeeper, startZooKeeper, stopAll, stopServer, type RunningServer, type ServerKind } from '../load/servers.js';
@@ -29,6 +30,8 @@ function options() {
       seconds: { type: 'string', default: '8' },
       'no-fsync': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
+      // Another build to run (a directory holding dist/), e.g. a clean export of a commit.
+      'wk-root': { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -39,13 +42,19 @@ function options() {
     warmupMs: 4000, // fresh JVM and V8 each round: let both JITs settle first
     measureMs: Number(values.seconds) * 1000,
   };
-  return { spec, rounds: Number(values.rounds), forceSync: !values['no-fsync'], cpuProfDir: values['cpu-prof'], out: values.out };
+  return {
+    spec, rounds: Number(values.rounds), forceSync: !values['no-fsync'], cpuProfDir: values['cpu-prof'], out: values.out,
+    wkRoot: values['wk-root'],
+  };
 }
 
-async function oneRound(kind: ServerKind, round: number, spec: WriteSpec, forceSync: boolean, cpuProfDir?: string): Promise<Row> {
+type Options = ReturnType<typeof options>;
+
+async function oneRound(kind: ServerKind, round: number, o: Options): Promise<Row> {
+  const { spec, forceSync } = o;
   const s: RunningServer = kind === 'zookeeper'
     ? await startZooKeeper({ forceSync })
-    : await startWatchkeeper({ forceSync, cpuProfDir });
+    : await startWatchkeeper({ forceSync, cpuProfDir: o.cpuProfDir, wkRoot: o.wkRoot });
   try {
     const cpu0 = processCpuUs(s.pid);
     const wall0 = Date.now();
@@ -83,7 +92,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < o.rounds; round++) {
     const order: ServerKind[] = round % 2 === 0 ? ['zookeeper', 'watchkeeper'] : ['watchkeeper', 'zookeeper'];
     for (const kind of order) {
-      const row = await oneRound(kind, round, o.spec, o.forceSync, o.cpuProfDir);
+      const row = await oneRound(kind, round, o);
       rows.push(row);
       console.error(`${kind} round ${round}: ${f(row.writesPerSec, 0)} writes/s, p99 ${f(row.p99Ms)} ms`);
     }
