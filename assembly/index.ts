@@ -9,7 +9,7 @@ import { heapBytes as heapBytesNow } from './mem';
 import * as table from './table';
 
 export { inputPtr, inputCap, framePtr, outputPtr, outputCap, ensureInput, ensureOutput, statusPtr } from './io';
-export { addWatch, addWatchId, containsWatch, removeWatch, removeWatcher } from './table';
+export { addWatch, addWatchId, containsWatch, removeWatch, removeWatcher, removeWatcherSome } from './table';
 export { trigger, triggerId } from './trigger';
 export { reportWatcher, reportPath, reportCursor, pairModes } from './report';
 export { pathIdLimit, pathLive, pathBytes, pathLength };

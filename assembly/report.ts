@@ -4,6 +4,7 @@
 import { outputCap, putOut } from './io';
 import { isInline, inlineEntry, blockCap, slotsOf } from './idset';
 import * as paths from './paths';
+import { vecCount, vecAt } from './vec';
 import * as watchers from './watchers';
 import * as table from './table';
 
@@ -18,18 +19,24 @@ export function reportCursor(): u32 {
 }
 
 /**
- * Lists live path ids of watcher `w` in the output buffer, from slot `from` until the buffer is
- * full; returns how many. Works in chunks so a report never needs to allocate.
+ * Lists live path ids of watcher `w` in the output buffer, from entry `from` until the buffer is
+ * full; returns how many. Works in chunks so a report never needs to allocate. An id can be
+ * listed twice (a vector may repeat an id until it is compacted): JS drops repeats.
  */
 export function reportWatcher(w: u32, from: u32): u32 {
   listed = 0;
   cursor = DONE;
   if (!table.isRegistered(w)) return 0;
   const ws = watchers.watcherSet(w);
-  if (isInline(ws)) {
-    if (from == 0 && table.pairLive(inlineEntry(ws), w)) putOut(listed++, inlineEntry(ws));
-  } else if (ws) {
-    walk(ws, from, w, true);
+  const n = vecCount(ws);
+  const room = outputCap();
+  for (let k = from; k < n; k++) {
+    if (listed == room) {
+      cursor = k;
+      return listed;
+    }
+    const id = vecAt(ws, k);
+    if (table.pairLive(id, w)) putOut(listed++, id);
   }
   return listed;
 }
@@ -43,13 +50,13 @@ export function reportPath(id: u32, from: u32): u32 {
   if (isInline(h)) {
     if (from == 0) putOut(listed++, inlineEntry(h) >>> table.PSHIFT);
   } else {
-    walk(h, from, 0, false);
+    walk(h, from);
   }
   return listed;
 }
 
-/** Copies a block's entries (path ids of live pairs of `w`, or watcher ids) until output is full. */
-function walk(b: u32, from: u32, w: u32, byWatcher: bool): void {
+/** Copies a path set's watcher ids until the output is full. */
+function walk(b: u32, from: u32): void {
   const cap = blockCap(b);
   const s = slotsOf(b);
   const room = outputCap();
@@ -60,8 +67,7 @@ function walk(b: u32, from: u32, w: u32, byWatcher: bool): void {
     }
     const e = load<u32>(s + (<usize>i << 2));
     if (e == 0) continue;
-    if (!byWatcher) putOut(listed++, e >>> table.PSHIFT);
-    else if (table.pairLive(e, w)) putOut(listed++, e);
+    putOut(listed++, e >>> table.PSHIFT);
   }
 }
 

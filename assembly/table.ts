@@ -10,8 +10,8 @@
 // before anything changed; the only thing a trap can leave is a reserved bytes block (recover()).
 import { hashBytes } from './hash';
 import { inputPtr } from './io';
-import { setCount, setGet, setUpdate, setNeedsGrow, setGrow, setInsert, setRemove, setFree, removedEntry } from './idset';
-import { isInline, inlineEntry, blockCap, blockNew, blockPut, slotsOf, capFor } from './idset';
+import { setGet, setUpdate, setNeedsGrow, setGrow, setInsert, setRemove, removedEntry } from './idset';
+import { vecFull, vecCount, vecIsInline, vecGrow, vecCompact, vecPush, vecAt, vecPop, vecAfterPop, vecFree } from './vec';
 import * as paths from './paths';
 import * as watchers from './watchers';
 import { validPath } from './validate';
@@ -20,7 +20,6 @@ export const STANDARD: u32 = 1;
 export const RECURSIVE: u32 = 4;
 /** Path-side entries keep the mode in the low 3 bits. */
 export const PSHIFT: u32 = 3;
-const WSHIFT: u32 = 0;
 
 /** Pairs in the table (IWatchManager.size). */
 export let totalWatches: u32 = 0;
@@ -66,10 +65,10 @@ export function addWatch(n: u32, w: u32, mode: u32): i32 {
   const id = paths.lookup(p, n, h);
   if (id) return (<i32>id << 2) | addKnown(id, w, mode);
   paths.reserveNewPath(n);
-  const listed = reserveWatcherSlot(w, paths.nextPathId());
+  reserveWatcherSlot(w);
   // Nothing below allocates.
   const fresh = paths.intern(p, n, h);
-  insertPair(fresh, w, mode, listed);
+  insertPair(fresh, w, mode);
   return (<i32>fresh << 2) | FRESH | 1;
 }
 
@@ -89,9 +88,9 @@ function addKnown(id: u32, w: u32, mode: u32): i32 {
   const e = setGet(paths.pathSet(id), w, PSHIFT);
   if (e) return addMode(id, w, e, mode);
   if (setNeedsGrow(paths.pathSet(id))) paths.setPathSet(id, setGrow(paths.pathSet(id), PSHIFT));
-  const listed = reserveWatcherSlot(w, id);
+  reserveWatcherSlot(w);
   // Nothing below allocates.
-  insertPair(id, w, mode, listed);
+  insertPair(id, w, mode);
   return 1;
 }
 
@@ -103,10 +102,10 @@ function addMode(id: u32, w: u32, e: u32, mode: u32): i32 {
   return 1;
 }
 
-/** Links a new pair into both indexes; `listed`: the watcher's set already names the id. */
-function insertPair(id: u32, w: u32, mode: u32, listed: bool): void {
+/** Links a new pair into both indexes (room was reserved in both). */
+function insertPair(id: u32, w: u32, mode: u32): void {
   paths.setPathSet(id, setInsert(paths.pathSet(id), (w << PSHIFT) | mode, PSHIFT));
-  if (!listed) watchers.setWatcherSet(w, setInsert(watchers.watcherSet(w), id, WSHIFT));
+  watchers.setWatcherSet(w, vecPush(watchers.watcherSet(w), id));
   const state = watchers.watcherState(w);
   if (!(state & watchers.REGISTERED)) connections++;
   watchers.setWatcherState(w, (state | watchers.REGISTERED) + 1);
@@ -120,45 +119,27 @@ function insertPair(id: u32, w: u32, mode: u32, listed: bool): void {
 }
 
 /**
- * Makes sure `pid` can be added to the watcher's path set without allocating; returns true when
- * the set already names it (a stale id that becomes live again). When the set is full and holds
- * stale ids, rebuild it with only live ones (amortised: it is rebuilt only when a quarter or more
- * is stale, or when it doubles anyway).
+ * Makes sure one more id can be appended to the watcher's vector without allocating. A full
+ * vector with a quarter or more stale entries is compacted in place (stale and repeated ids
+ * dropped, no allocation); otherwise it grows. Either way the work is amortised over the pushes
+ * that filled it.
  */
-function reserveWatcherSlot(w: u32, pid: u32): bool {
+function reserveWatcherSlot(w: u32): void {
   const ws = watchers.watcherSet(w);
-  if (setGet(ws, pid, WSHIFT)) return true; // a stale entry for this id: it becomes live again
-  if (!setNeedsGrow(ws)) return false;
-  const count = setCount(ws);
+  if (!vecFull(ws)) return;
+  const count = vecCount(ws);
   const live = liveCount(w);
-  if (live == count) {
-    watchers.setWatcherSet(w, setGrow(ws, WSHIFT));
-    return false;
+  if (vecIsInline(ws)) {
+    if (live == 0) watchers.setWatcherSet(w, 0); // its one entry is stale
+    else watchers.setWatcherSet(w, vecGrow(ws));
+    return;
   }
-  const want = (count - live) * 4 >= count ? live + 1 : count + 1;
-  watchers.setWatcherSet(w, rebuildLive(w, ws, want));
-  return false;
+  if ((count - live) * 4 >= count) vecCompact(ws, pairLiveFor, w);
+  if (vecFull(ws)) watchers.setWatcherSet(w, vecGrow(ws));
 }
 
-/** A new set for `w` holding only ids whose pair is live, sized for `want`. Allocates. */
-function rebuildLive(w: u32, ws: u32, want: u32): u32 {
-  if (want <= 1) {
-    setFree(ws);
-    return 0; // live == 0: every entry was stale
-  }
-  const b = blockNew(capFor(want));
-  if (isInline(ws)) {
-    if (pairLive(inlineEntry(ws), w)) blockPut(b, inlineEntry(ws), WSHIFT);
-    return b;
-  }
-  const s = slotsOf(ws);
-  const end = s + (<usize>blockCap(ws) << 2);
-  for (let q = s; q < end; q += 4) {
-    const id = load<u32>(q);
-    if (id && pairLive(id, w)) blockPut(b, id, WSHIFT);
-  }
-  setFree(ws);
-  return b;
+function pairLiveFor(id: u32, w: u32): bool {
+  return pairLive(id, w);
 }
 
 /** containsWatcher(path, watcher, mode): mode 0 means any. 1 / 0, or -1 for an invalid path. */
@@ -211,7 +192,7 @@ function dropLive(w: u32): void {
 }
 
 function unregister(w: u32): void {
-  setFree(watchers.watcherSet(w));
+  vecFree(watchers.watcherSet(w));
   watchers.setWatcherSet(w, 0);
   watchers.setWatcherState(w, 0);
   connections--;
@@ -222,31 +203,43 @@ export function removeWatcher(w: u32): void {
   if (!isRegistered(w)) return;
   const ws = watchers.watcherSet(w);
   if (liveCount(w) != 0) {
-    if (isInline(ws)) dropPairIfLive(inlineEntry(ws), w);
-    else if (ws) dropAllIn(ws, w);
+    const n = vecCount(ws);
+    for (let k: u32 = 0; k < n; k++) dropPairIfLive(vecAt(ws, k), w);
   }
   unregister(w);
 }
 
-function dropAllIn(ws: u32, w: u32): void {
-  const s = slotsOf(ws);
-  const end = s + (<usize>blockCap(ws) << 2);
-  for (let q = s; q < end; q += 4) {
-    const id = load<u32>(q);
-    if (id) dropPairIfLive(id, w);
+/**
+ * removeWatcher in slices, for a server that must not stall its event loop on a session with
+ * millions of watches: ends at most `budget` of `w`'s entries (popped off its vector, so the
+ * next call resumes there) and returns the budget left once `w` is gone, or -1 when the budget ran
+ * out first (call again). Between slices the table stays consistent: `w` simply has fewer pairs.
+ */
+export function removeWatcherSome(w: u32, budget: i32): i32 {
+  if (!isRegistered(w)) return budget;
+  while (liveCount(w) != 0) {
+    if (budget <= 0) return -1;
+    const ws = watchers.watcherSet(w);
+    const id = vecPop(ws);
+    watchers.setWatcherSet(w, vecAfterPop(ws));
+    if (dropPairIfLive(id, w)) watchers.setWatcherState(w, watchers.watcherState(w) - 1);
+    budget--;
   }
+  unregister(w);
+  return budget;
 }
 
 /** removeWatcher's step for one (possibly stale) path id: one probe finds and removes the pair. */
-function dropPairIfLive(id: u32, w: u32): void {
-  if (!paths.pathLive(id)) return;
+function dropPairIfLive(id: u32, w: u32): bool {
+  if (!paths.pathLive(id)) return false;
   const h = setRemove(paths.pathSet(id), w, PSHIFT);
   const e = removedEntry;
-  if (!e) return;
+  if (!e) return false;
   if (e & RECURSIVE) countRecursive(id, -1);
   paths.setPathSet(id, h);
   totalWatches--;
   if (h == 0) paths.unintern(id);
+  return true;
 }
 
 /** A trigger ended a pair. */

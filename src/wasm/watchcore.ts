@@ -24,6 +24,8 @@ export interface WatchCoreExports {
   /** mode 0 = all modes. 1 removed, 0 nothing, -1 invalid path. */
   removeWatch(len: number, watcher: number, mode: number): number;
   removeWatcher(watcher: number): void;
+  /** Ends at most `budget` of the watcher's entries: budget left once it is gone, or -1 (call again). */
+  removeWatcherSome(watcher: number, budget: number): number;
   /** Number of watchers listed at outputPtr(), or -1 for an invalid path. */
   trigger(len: number, type: number, zxid: bigint, suppressed: number): number;
   /** trigger by a path id addWatch returned; -2 when the id is not live. */
