@@ -11,10 +11,10 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ByteWriter } from '../bytes.js';
+import { ByteWriter, adler32 } from '../bytes.js';
 import { FORMAT_VERSION, TXNLOG_MAGIC, logName, syncDir, versionDir } from '../files.js';
-import { writeFileHeader } from '../records.js';
-import { PREALLOC_BYTES, encodeTxnRecord, paddedSizeFor } from '../txn-log.js';
+import { writeFileHeader, writeTxnDigest, writeTxnHeader } from '../records.js';
+import { PREALLOC_BYTES, paddedSizeFor } from '../txn-log.js';
 import type { TxnDigest, TxnHeader } from '../types.js';
 
 export interface PipelinedLogOptions {
@@ -22,6 +22,9 @@ export interface PipelinedLogOptions {
   /** Bytes per preallocation step (zookeeper.preAllocSize); tests shrink it. */
   preallocBytes?: number;
 }
+
+/** Initial size of a round's buffer (it doubles as needed). */
+const QUEUE_BYTES = 16 * 1024;
 
 /** One log file; `fh` settles once the file exists (after every round of the previous file). */
 interface LogFile {
@@ -44,7 +47,9 @@ interface Part {
 export class PipelinedLogWriter {
   private readonly forceSync: boolean;
   private readonly step: number;
-  private queue: Buffer[] = [];
+  /** Records appended since the last cut, encoded back to back (one buffer per round). */
+  private queue = new ByteWriter(QUEUE_BYTES);
+  private queued = 0;
   private queueFirstZxid = 0n;
   private rollPending = true;
   private current: LogFile | null = null;
@@ -61,16 +66,31 @@ export class PipelinedLogWriter {
     return new PipelinedLogWriter(await versionDir(dataLogDir), opts);
   }
 
-  /** Queues one txn (TxnHeader, txn record, TxnDigest); nothing reaches the disk until commit(). */
+  /**
+   * Queues one txn as FileTxnLog.append frames it: long Adler32(entry), int length, entry =
+   * TxnHeader + txn record + TxnDigest, byte 'B'. Encoded straight into the round's buffer, with
+   * the checksum and length patched in once the entry is written.
+   */
   append(hdr: TxnHeader, body: Uint8Array, digest?: TxnDigest | null): void {
     if (this.failure) throw this.failure;
-    if (this.queue.length === 0) this.queueFirstZxid = hdr.zxid;
-    this.queue.push(encodeTxnRecord(hdr, body, digest));
+    if (this.queued === 0) this.queueFirstZxid = hdr.zxid;
+    const w = this.queue;
+    const head = w.pos;
+    w.long(0n).int(0);
+    writeTxnHeader(w, hdr);
+    w.raw(body);
+    if (digest) writeTxnDigest(w, digest);
+    const entryLen = w.pos - head - 12;
+    w.buf.writeUInt32BE(0, head);
+    w.buf.writeUInt32BE(adler32(w.buf, head + 12, w.pos), head + 4);
+    w.buf.writeInt32BE(entryLen, head + 8);
+    w.byte(0x42);
+    this.queued++;
   }
 
   /** The next append starts log.<its zxid> (FileTxnLog.rollLog, after a snapshot). */
   rollLog(): void {
-    if (this.queue.length > 0) this.cutSegment();
+    this.cutSegment();
     this.rollPending = true;
   }
 
@@ -78,21 +98,18 @@ export class PipelinedLogWriter {
 
   /** Gives the queued records their place: in the current file, or a new one after a roll. */
   private cutSegment(): void {
-    if (this.queue.length === 0) return;
+    if (this.queued === 0) return;
     if (this.rollPending || !this.current) this.startFile(this.queueFirstZxid);
     const file = this.current!;
-    let size = file.paddedSize;
-    let pos = file.position;
-    for (const r of this.queue) {
-      size = paddedSizeFor(pos, size, this.step);
-      pos += r.length;
-    }
-    const data = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue);
+    const data = this.queue.view();
+    // FilePadding grows the file by a step whenever a write comes within 4 KiB of its end.
+    const size = paddedSizeFor(file.position + data.length, paddedSizeFor(file.position, file.paddedSize, this.step), this.step);
     this.parts.push({ file, data, at: file.position, padTo: size !== file.paddedSize ? size : null });
-    file.position = pos;
+    file.position += data.length;
     file.paddedSize = size;
     file.rounds++;
-    this.queue = [];
+    this.queue = new ByteWriter(QUEUE_BYTES);
+    this.queued = 0;
   }
 
   /** The new file is created once every round in flight (all on older files) is durable. */
@@ -165,7 +182,7 @@ export class PipelinedLogWriter {
 
   /** Commits what is queued, waits for every round, closes the current file. */
   async close(): Promise<void> {
-    if (!this.failure && (this.queue.length > 0 || this.parts.length > 0)) await this.commit().catch(() => undefined);
+    if (!this.failure && (this.queued > 0 || this.parts.length > 0)) await this.commit().catch(() => undefined);
     await Promise.allSettled([...this.inFlight]);
     if (this.current) await this.closeFile(this.current).catch(() => undefined);
     this.current = null;
