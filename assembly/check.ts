@@ -4,6 +4,7 @@
 import { isInline, inlineEntry, blockCap, slotsOf, setCount, LINEAR_MAX } from './idset';
 import { homeSlot } from './hash';
 import * as paths from './paths';
+import { isBitset, bitsWords, bitsBase, bitsCnt, wordAt } from './bitset';
 import { vecIsInline, vecCnt, vecCap, vecSlots, heapSort } from './vec';
 import * as watchers from './watchers';
 import * as table from './table';
@@ -33,6 +34,7 @@ export function checkTable(): u32 {
 function checkPath(id: u32): u32 {
   const h = paths.pathSet(id);
   if (h == 0) return 10;
+  if (isBitset(h)) return checkBits(id, h);
   if (!wellFormed(h, table.PSHIFT)) return 11;
   let rec: u32 = 0;
   const n = slotCount(h);
@@ -47,6 +49,24 @@ function checkPath(id: u32): u32 {
   if (rec != paths.recursiveCount(id)) return 15;
   pairs += setCount(h);
   recursive += rec;
+  return 0;
+}
+
+/** A bitset path: its count matches its bits, every bit's watcher is registered, no recursive pair. */
+function checkBits(id: u32, b: u32): u32 {
+  let n: u32 = 0;
+  const words = bitsWords(b);
+  for (let i: u32 = 0; i < words; i++) {
+    let x = load<u32>(wordAt(b, i));
+    while (x != 0) {
+      if (!table.isRegistered(bitsBase(b) + (i << 5) + ctz(x))) return 13;
+      x &= x - 1;
+      n++;
+    }
+  }
+  if (n == 0 || n != bitsCnt(b)) return 16;
+  if (paths.recursiveCount(id) != 0) return 15;
+  pairs += n;
   return 0;
 }
 

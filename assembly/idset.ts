@@ -12,6 +12,7 @@
 // is what lets callers reserve room first and then mutate without a possible out-of-memory trap.
 import { alloc, free, shrinkInPlace } from './mem';
 import { homeSlot } from './hash';
+import { isBitset, bitsHas, bitsSet, bitsClear, bitsCnt, bitsFirst } from './bitset';
 
 // Block capacities match the allocator's size classes (payload 8 + 4*cap = 12 mod 16).
 const LINEAR_SMALL: u32 = 5;
@@ -81,6 +82,7 @@ export function setGet(h: u32, key: u32, shift: u32): u32 {
     const e = inlineEntry(h);
     return e >>> shift == key ? e : 0;
   }
+  if (isBitset(h)) return bitsHas(h, key) ? (key << shift) | 1 : 0; // path side: STANDARD only
   const p = findSlot(h, key, shift);
   return p ? load<u32>(p) : 0;
 }
@@ -129,7 +131,8 @@ export function blockPut(b: u32, e: u32, shift: u32): void {
 /** Inserts `e` (key absent); the caller made room with setGrow. Returns the handle. */
 export function setInsert(h: u32, e: u32, shift: u32): u32 {
   if (h == 0) return makeInline(e);
-  blockPut(h, e, shift);
+  if (isBitset(h)) bitsSet(h, e >>> shift); // a STANDARD pair, covered (reservePathSlot)
+  else blockPut(h, e, shift);
   return h;
 }
 
@@ -177,6 +180,7 @@ export function setRemove(h: u32, key: u32, shift: u32): u32 {
     removedEntry = inlineEntry(h);
     return 0;
   }
+  if (isBitset(h)) return bitsRemove(h, key, shift);
   const p = findSlot(h, key, shift);
   if (p == 0) return h;
   removedEntry = load<u32>(p);
@@ -191,6 +195,21 @@ export function setRemove(h: u32, key: u32, shift: u32): u32 {
   }
   setBlockCnt(h, n);
   return n <= 1 || (cap > LINEAR_MAX && n * 8 < cap) ? setRepair(h, shift) : h;
+}
+
+/**
+ * setRemove on a bitset. A bitset keeps its block until one watcher is left, then inlines it:
+ * shrinking a sparse one would need an allocation, which removals must never do; it is bounded
+ * by the path's peak and freed when the path's last watch goes.
+ */
+function bitsRemove(b: u32, key: u32, shift: u32): u32 {
+  if (!bitsClear(b, key)) return b;
+  removedEntry = (key << shift) | 1;
+  const n = bitsCnt(b);
+  if (n > 1) return b;
+  const e = n == 1 ? makeInline((bitsFirst(b) << shift) | 1) : 0;
+  free(b);
+  return e;
 }
 
 /** Backward-shift deletion at slot `i` of a hashed block: later probe-chain members move up. */

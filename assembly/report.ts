@@ -5,6 +5,7 @@ import { outputCap, putOut } from './io';
 import { isInline, inlineEntry, blockCap, slotsOf } from './idset';
 import * as paths from './paths';
 import { vecCount, vecAt } from './vec';
+import { isBitset, bitsWords, bitsBase, bitsHas } from './bitset';
 import * as watchers from './watchers';
 import * as table from './table';
 
@@ -47,12 +48,29 @@ export function reportPath(id: u32, from: u32): u32 {
   cursor = DONE;
   if (!paths.pathLive(id)) return 0;
   const h = paths.pathSet(id);
-  if (isInline(h)) {
+  if (isBitset(h)) {
+    walkBits(h, from);
+  } else if (isInline(h)) {
     if (from == 0) putOut(listed++, inlineEntry(h) >>> table.PSHIFT);
   } else {
     walk(h, from);
   }
   return listed;
+}
+
+/** Copies a bitset's watcher ids, from bit `from`, until the output is full. */
+function walkBits(b: u32, from: u32): void {
+  const bits = bitsWords(b) << 5;
+  const room = outputCap();
+  for (let i = from; i < bits; i++) {
+    const w = bitsBase(b) + i;
+    if (!bitsHas(b, w)) continue;
+    if (listed == room) {
+      cursor = i;
+      return;
+    }
+    putOut(listed++, w);
+  }
 }
 
 /** Copies a path set's watcher ids until the output is full. */
@@ -75,6 +93,7 @@ function walk(b: u32, from: u32): void {
 export function pairModes(id: u32, w: u32): u32 {
   if (!paths.pathLive(id)) return 0;
   const h = paths.pathSet(id);
+  if (isBitset(h)) return bitsHas(h, w) ? table.STANDARD : 0;
   if (isInline(h)) {
     const e = inlineEntry(h);
     return e >>> table.PSHIFT == w ? e & 7 : 0;

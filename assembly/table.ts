@@ -10,7 +10,9 @@
 // before anything changed; the only thing a trap can leave is a reserved bytes block (recover()).
 import { hashBytes } from './hash';
 import { inputPtr } from './io';
-import { setGet, setUpdate, setNeedsGrow, setGrow, setInsert, setRemove, removedEntry } from './idset';
+import { setGet, setUpdate, setNeedsGrow, setGrow, setInsert, setRemove, removedEntry, capFor } from './idset';
+import { isBitset, bitsetPays, toBitset, fromBitset } from './pathset';
+import { bitsCovers, bitsWiden, bitsCnt, widenedBytes } from './bitset';
 import { vecFull, vecCount, vecIsInline, vecGrow, vecCompact, vecPush, vecAt, vecPop, vecAfterPop, vecFree } from './vec';
 import * as paths from './paths';
 import * as watchers from './watchers';
@@ -86,8 +88,13 @@ export function addWatchId(id: u32, w: u32, mode: u32): i32 {
 /** The add on an interned path: 1 when the mode was new, 0 when present. */
 function addKnown(id: u32, w: u32, mode: u32): i32 {
   const e = setGet(paths.pathSet(id), w, PSHIFT);
-  if (e) return addMode(id, w, e, mode);
-  if (setNeedsGrow(paths.pathSet(id))) paths.setPathSet(id, setGrow(paths.pathSet(id), PSHIFT));
+  if (e) {
+    if (e & mode) return 0;
+    // A second mode on a pair kept as a bit: the path's set goes back to entries with modes.
+    if (isBitset(paths.pathSet(id))) paths.setPathSet(id, fromBitset(paths.pathSet(id), 0));
+    return addMode(id, w, e, mode);
+  }
+  reservePathSlot(id, w, mode);
   reserveWatcherSlot(w);
   // Nothing below allocates.
   insertPair(id, w, mode);
@@ -111,6 +118,30 @@ function insertPair(id: u32, w: u32, mode: u32): void {
   watchers.setWatcherState(w, (state | watchers.REGISTERED) + 1);
   totalWatches++;
   if (mode == RECURSIVE) countRecursive(id, 1);
+}
+
+/**
+ * Makes room for watcher `w`'s new pair of `mode` in path `id`'s set, choosing its kind (see
+ * pathset.ts): a bitset takes STANDARD pairs inside its range as they are, widens for one outside
+ * (or turns back into entries when the wider bits would cost more than entries), and turns back
+ * into entries for any other mode. Allocates; on a trap the set is as it was.
+ */
+function reservePathSlot(id: u32, w: u32, mode: u32): void {
+  const h = paths.pathSet(id);
+  if (isBitset(h)) {
+    if (mode == STANDARD && bitsCovers(h, w)) return;
+    if (mode == STANDARD && widenPays(h, w)) paths.setPathSet(id, bitsWiden(h, w));
+    else paths.setPathSet(id, fromBitset(h, 1));
+    return;
+  }
+  if (!setNeedsGrow(h)) return;
+  if (mode == STANDARD && bitsetPays(h, w)) paths.setPathSet(id, toBitset(h));
+  else paths.setPathSet(id, setGrow(h, PSHIFT));
+}
+
+/** Widened bits still cost no more than entries would. */
+function widenPays(b: u32, w: u32): bool {
+  return widenedBytes(b, w) <= 8 + (<usize>capFor(bitsCnt(b) + 1) << 2);
 }
 
 @inline function countRecursive(id: u32, delta: i32): void {
@@ -245,4 +276,8 @@ function dropPairIfLive(id: u32, w: u32): bool {
 /** A trigger ended a pair. */
 @inline export function dropTotal(): void {
   totalWatches--;
+}
+/** A trigger ended `n` pairs. */
+@inline export function dropTotals(n: u32): void {
+  totalWatches -= n;
 }

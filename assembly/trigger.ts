@@ -7,7 +7,8 @@
 // listed, as ZooKeeper's delete path needs. Output order is table order, not sorted.
 import { hashBytes } from './hash';
 import { inputPtr, ensureOutput, outputCap, putOut, getOut, writeFrame } from './io';
-import { isInline, inlineEntry, blockCap, slotsOf, blockDropped, setRepair, setCount } from './idset';
+import { isInline, inlineEntry, blockCap, slotsOf, blockDropped, setRepair, setCount, setFree } from './idset';
+import { isBitset, bitsWords, bitsBase, bitsCnt, wordAt } from './bitset';
 import * as paths from './paths';
 import * as watchers from './watchers';
 import { validPath } from './validate';
@@ -81,6 +82,13 @@ function recursiveAt(len: u32): u32 {
 /** Lists every watcher on the path and strips STANDARD bits; repairs the set afterwards. */
 function fireExact(id: u32, marking: bool, base: u32): void {
   const h = paths.pathSet(id);
+  if (isBitset(h)) {
+    fireBits(h, marking, base);
+    setFree(h);
+    paths.setPathSet(id, 0);
+    paths.unintern(id);
+    return;
+  }
   if (isInline(h)) {
     const e = inlineEntry(h);
     const keep = fireEntry(e, marking, base);
@@ -106,6 +114,29 @@ function fireExact(id: u32, marking: bool, base: u32): void {
   const next = setRepair(h, table.PSHIFT);
   paths.setPathSet(id, next);
   if (next == 0) paths.unintern(id);
+}
+
+/**
+ * A bitset path: every pair is a plain STANDARD watch, so every watcher is listed (unless
+ * suppressed or already listed) and every pair ends; the caller frees the bits wholesale.
+ */
+function fireBits(b: u32, marking: bool, base: u32): void {
+  const n = bitsWords(b);
+  const first = bitsBase(b);
+  for (let i: u32 = 0; i < n; i++) {
+    let x = load<u32>(wordAt(b, i));
+    while (x != 0) {
+      const w = first + (i << 5) + ctz(x);
+      x &= x - 1;
+      if (!marking) putOut(listed++, w);
+      else if (watchers.mark(w) != base) {
+        putOut(listed++, w);
+        watchers.setMark(w, base + 1);
+      }
+      watchers.setWatcherState(w, watchers.watcherState(w) - 1); // stays registered, as in ZooKeeper
+    }
+  }
+  table.dropTotals(bitsCnt(b));
 }
 
 /** One pair on the fired path: list its watcher, return the entry to keep (0 ends the pair). */
