@@ -31,7 +31,7 @@ import { Durability } from './durability.js';
  * Watches dropped per loop turn for closed connections (a few hundred ns each: a few ms per turn),
  * so a thousand sessions leaving at once cannot stall the loop. Tests may lower it.
  */
-export const RETIRE_BUDGET = { watches: 20_000, ms: 8 };
+export const RETIRE_BUDGET = { watches: 20_000, ms: 5 };
 
 export interface ExtraServerOptions {
   /** Builds each of the two watch tables; defaults to the WASM manager when it is available. */
@@ -81,10 +81,15 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
   /** Closed connections' watcher ids whose watches are still being removed (oldest first). */
   private readonly retiring: number[] = [];
   private retireHead = 0;
+  /** A connection closed since the last retire pass (see retireSome). */
+  private closedSinceRetire = false;
+  private retireYielded = false;
   private nextWatcherId = 0;
   private zxid = 0n;
   readonly startedAt = Date.now();
-  private readonly server = net.createServer((s) => this.accept(s));
+  // Half-open allowed: on a client's FIN the connection destroys its socket itself, in the flush
+  // queue's budgeted pass, instead of Node ending each one at once (see Connection's onSocketEnd).
+  private readonly server = net.createServer({ allowHalfOpen: true }, (s) => this.accept(s));
   private readonly connectDeps: ConnectDeps;
   readonly containers: ContainerManager;
   /** Request accounting for the four-letter words and the globalOutstandingLimit throttle. */
@@ -205,11 +210,20 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
    */
   private retire(id: number): void {
     this.retiring.push(id);
+    this.closedSinceRetire = true;
     if (this.retiring.length - this.retireHead === 1) setImmediate(retireSome, this);
   }
 
-  /** One turn's slice of retiring; schedules the next while ids remain. */
+  /**
+   * One turn's slice of retiring; schedules the next while ids remain. A turn in which sockets
+   * closed has already spent its time closing them (a thousand 'end' events arrive in one poll),
+   * so the slice waits for the next turn (once: steady churn must not starve retiring).
+   */
   retireSome(): void {
+    const yieldNow = this.closedSinceRetire && !this.retireYielded;
+    this.closedSinceRetire = false;
+    this.retireYielded = yieldNow;
+    if (yieldNow) return void setImmediate(retireSome, this);
     let budget = RETIRE_BUDGET.watches;
     const deadline = performance.now() + RETIRE_BUDGET.ms;
     while (this.retireHead < this.retiring.length && performance.now() < deadline) {
