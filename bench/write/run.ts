@@ -4,10 +4,13 @@
 // shared machine hits both alike; the table shows the median round of each.
 //   npm run bench:write [-- --rounds N --sessions N --window N --seconds S --no-fsync --cpu-prof DIR
 //     --wk-root DIR --out FILE]
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { processCpuUs, startWatchkeeper, startZooKeeper, stopAll, stopServer, type RunningServer, type ServerKind } from '../load/servers.js';
 import { runWrites, type WriteSpec } from './driver.js';
+
+const SETTLE_MS = 3000;
 
 interface Row {
   kind: ServerKind;
@@ -67,7 +70,17 @@ async function oneRound(kind: ServerKind, round: number, o: Options): Promise<Ro
     };
   } finally {
     await stopServer(s);
+    await settleDisk();
   }
+}
+
+/**
+ * Between servers: flush what the last one left dirty (its deleted data dir included) and wait,
+ * so the next server's fsyncs do not queue behind the previous server's writeback.
+ */
+async function settleDisk(): Promise<void> {
+  execFileSync('sync');
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
 }
 
 function median(rows: Row[]): Row {
