@@ -114,13 +114,12 @@ export class WatchTables implements TreeEvents {
   }
 
   /**
-   * removeWatcher in slices over both tables: drops at most `budget` watches and returns the
-   * budget left once every watch of `watcher` is gone, or -1 when the budget ran out first. A
-   * table without a budgeted removal drops everything at once (counted as nothing spent).
+   * removeWatcher in slices over both tables: drops at most about `budget` watches per table and
+   * returns true once every watch of `watcher` is gone (false: call again, on a later loop turn).
+   * A table without a budgeted removal (the TypeScript reference) drops everything at once.
    */
-  removeWatcherSome(watcher: number, budget: number): number {
-    const left = removeSome(this.data, watcher, budget);
-    return left < 0 ? -1 : removeSome(this.child, watcher, left);
+  removeWatcherSome(watcher: number, budget: number): boolean {
+    return removeSome(this.data, watcher, budget) && removeSome(this.child, watcher, budget);
   }
 
   /** Connection gone: drop all of its watches (DataTree.removeCnxn). */
@@ -160,13 +159,13 @@ export class WatchTables implements TreeEvents {
   }
 }
 
-/** The WASM core's budgeted removal, where the table has it. */
-type Budgeted = WatchManager & { removeWatcherSome?(watcher: number, budget: number): number };
+/** The WASM manager's budgeted removal (true once the watcher is gone), where the table has it. */
+type Budgeted = WatchManager & { removeWatcherSome?(watcher: number, budget: number): boolean };
 
-function removeSome(t: Budgeted, watcher: number, budget: number): number {
+function removeSome(t: Budgeted, watcher: number, budget: number): boolean {
   if (t.removeWatcherSome) return t.removeWatcherSome(watcher, budget);
   t.removeWatcher(watcher);
-  return budget;
+  return true;
 }
 
 export interface SetWatchesLists {
