@@ -44,8 +44,12 @@ export interface OutputOwner {
   sent(frames: number): void;
 }
 
-/** Sockets destroyed per loop turn by destroySoon (~10 µs each, most of it the close syscall). */
-const DESTROYS_PER_TURN = 200;
+/**
+ * Time per loop turn for destroySoon's sockets (10-60 µs each, most of it the close syscall and
+ * stream teardown), checked every DESTROY_BATCH sockets.
+ */
+const DESTROY_MS_PER_TURN = 2;
+const DESTROY_BATCH = 16;
 
 /**
  * The server-wide pending-write list: one flush pass per loop turn for every dirty connection. It
@@ -89,8 +93,11 @@ export class FlushQueue {
   }
 
   private destroySome(): void {
-    const end = Math.min(this.doomed.length, this.doomedHead + DESTROYS_PER_TURN);
-    while (this.doomedHead < end) this.doomed[this.doomedHead++]!.destroy();
+    const deadline = performance.now() + DESTROY_MS_PER_TURN;
+    do {
+      const end = Math.min(this.doomed.length, this.doomedHead + DESTROY_BATCH);
+      while (this.doomedHead < end) this.doomed[this.doomedHead++]!.destroy();
+    } while (this.doomedHead < this.doomed.length && performance.now() < deadline);
     if (this.doomedHead < this.doomed.length) return this.schedule();
     this.doomed = [];
     this.doomedHead = 0;
