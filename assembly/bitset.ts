@@ -78,32 +78,33 @@ let nlo: u32 = 0;
 let nhi: u32 = 0;
 
 /**
- * The range a widened copy of `b` gets to cover `w`: at least twice the old width toward `w`, so
- * a run of ever larger (or smaller) ids regrows the bits only log(n) times.
+ * The range a widened copy of `b` gets to cover `w`: at least `grow` more ids toward `w`, so that
+ * a run of ever larger (or smaller) ids regrows the bits only O(log n) times (callers pass the
+ * old width to double it, or a quarter of it when doubling would cost too much memory).
  */
-function widenRange(b: u32, w: u32): void {
+function widenRange(b: u32, w: u32, grow: u32): void {
   const lo = bitsBase(b);
   const width = bitsWords(b) << 5;
   const hi = lo + width - 1;
   nlo = lo;
   nhi = hi;
   if (w < lo) {
-    const d = max(width, lo - w);
+    const d = max(grow, lo - w);
     nlo = lo >= d ? lo - d : 0;
   } else {
-    nhi = max(w, hi + width); // ids are < 2^28: no overflow
+    nhi = max(w, hi + grow); // ids are < 2^28: no overflow
   }
 }
 
-/** Payload bytes of the copy bitsWiden(b, w) would make. */
-export function widenedBytes(b: u32, w: u32): usize {
-  widenRange(b, w);
+/** Payload bytes of the copy bitsWiden(b, w, grow) would make. */
+export function widenedBytes(b: u32, w: u32, grow: u32): usize {
+  widenRange(b, w, grow);
   return bitsetBytes(nlo, nhi);
 }
 
 /** A copy of `b` whose range also covers `w` (see widenRange). Frees `b`. Allocates. */
-export function bitsWiden(b: u32, w: u32): u32 {
-  widenRange(b, w);
+export function bitsWiden(b: u32, w: u32, grow: u32): u32 {
+  widenRange(b, w, grow);
   const next = bitsNew(nlo, nhi);
   const shift = (bitsBase(b) - bitsBase(next)) >>> 5;
   memory.copy(wordAt(next, shift), wordAt(b, 0), <usize>bitsWords(b) << 2);

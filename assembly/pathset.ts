@@ -36,9 +36,21 @@ export function bitsetPays(h: u32, w: u32): bool {
       if (e != 0 && !take(e)) return false;
     }
   }
-  return bitsetBytes(lo, hi) <= 8 + (<usize>capFor(setCount(h) + 1) << 2);
+  return bitsetBytes(lo, hi) <= entryBytesLimit(setCount(h) + 1);
 }
 
+/**
+ * The most bytes bits may take for a set of `n` pairs: the hashed block's size plus a quarter, or
+ * 16 bytes per pair (a density of 1 in 128 ids), whichever is more. Bits are so much faster to add
+ * to, fire and clear (no probing, no rehash) that a little more memory is worth it, and a bound per
+ * pair rather than per block size keeps a growing path from flipping between kinds at each
+ * growth step: e.g. 100 watchers spread over 10,000 ids take 1,266 bytes as bits, 1,032 as a
+ * hashed block.
+ */
+export function entryBytesLimit(n: u32): usize {
+  const entries: usize = 8 + (<usize>capFor(n) << 2);
+  return max(entries + (entries >>> 2), <usize>n << 4);
+}
 /** The pairs of `h` as bits over the range bitsetPays just measured; frees `h`. Allocates. */
 export function toBitset(h: u32): u32 {
   const b = bitsNew(lo, hi);

@@ -10,9 +10,9 @@
 // before anything changed; the only thing a trap can leave is a reserved bytes block (recover()).
 import { hashBytes } from './hash';
 import { inputPtr } from './io';
-import { setGet, setUpdate, setNeedsGrow, setGrow, setInsert, setRemove, removedEntry, capFor } from './idset';
-import { isBitset, bitsetPays, toBitset, fromBitset } from './pathset';
-import { bitsCovers, bitsWiden, bitsCnt, widenedBytes } from './bitset';
+import { setGet, setUpdate, setNeedsGrow, setGrow, setInsert, setRemove, removedEntry } from './idset';
+import { isBitset, bitsetPays, toBitset, fromBitset, entryBytesLimit } from './pathset';
+import { bitsCovers, bitsWiden, bitsCnt, bitsWords, widenedBytes } from './bitset';
 import { vecFull, vecCount, vecIsInline, vecGrow, vecCompact, vecPush, vecAt, vecPop, vecAfterPop, vecFree } from './vec';
 import * as paths from './paths';
 import * as watchers from './watchers';
@@ -130,8 +130,8 @@ function reservePathSlot(id: u32, w: u32, mode: u32): void {
   const h = paths.pathSet(id);
   if (isBitset(h)) {
     if (mode == STANDARD && bitsCovers(h, w)) return;
-    if (mode == STANDARD && widenPays(h, w)) paths.setPathSet(id, bitsWiden(h, w));
-    else paths.setPathSet(id, fromBitset(h, 1));
+    const grow = mode == STANDARD ? widening(h, w) : 0;
+    paths.setPathSet(id, grow ? bitsWiden(h, w, grow) : fromBitset(h, 1));
     return;
   }
   if (!setNeedsGrow(h)) return;
@@ -139,9 +139,15 @@ function reservePathSlot(id: u32, w: u32, mode: u32): void {
   else paths.setPathSet(id, setGrow(h, PSHIFT));
 }
 
-/** Widened bits still cost no more than entries would. */
-function widenPays(b: u32, w: u32): bool {
-  return widenedBytes(b, w) <= 8 + (<usize>capFor(bitsCnt(b) + 1) << 2);
+/**
+ * How far to widen bits to take `w`: double the width, or else a quarter more, whichever still
+ * costs no more than entries would; 0 when neither does (the set goes back to entries).
+ */
+function widening(b: u32, w: u32): u32 {
+  const width = bitsWords(b) << 5;
+  const limit = entryBytesLimit(bitsCnt(b) + 1);
+  if (widenedBytes(b, w, width) <= limit) return width;
+  return widenedBytes(b, w, width >>> 2) <= limit ? width >>> 2 : 0;
 }
 
 @inline function countRecursive(id: u32, delta: i32): void {
