@@ -9,7 +9,11 @@ import type { Socket } from 'node:net';
 
 /** Frames at least this long are queued by reference rather than copied into the segment. */
 const BIG_FRAME = 16 * 1024;
-/** Smallest segment carved for a connection; later frames of the same turn usually fit in it. */
+/**
+ * Smallest segment carved when a connection's segment must grow (a second frame in one turn: a
+ * pipelining client, a reply and a notification). A first frame gets exactly its size, so an
+ * idle connection keeps no slab memory.
+ */
 const MIN_SEGMENT = 512;
 /** A leftover segment shorter than this is dropped after a flush instead of kept for next time. */
 const KEEP_SEGMENT = 128;
@@ -164,6 +168,7 @@ export class OutputBuffer {
     const r = this.ref;
     if (r !== null) {
       this.ref = null;
+      if (r.length + bytes.length < BIG_FRAME) this.reserve(r.length + bytes.length);
       this.place(r, true);
     }
     this.place(bytes, owned);
@@ -177,14 +182,20 @@ export class OutputBuffer {
 
   private copyIn(bytes: Uint8Array): void {
     const need = this.len + bytes.length;
-    let seg = this.seg;
-    if (seg === null || need > seg.length) {
-      const next = this.queue.slab.take(Math.max(MIN_SEGMENT, need * 2));
-      if (seg !== null && this.len > 0) seg.copy(next, 0, 0, this.len);
-      this.seg = seg = next;
-    }
-    seg.set(bytes, this.len);
+    if (this.seg === null || need > this.seg.length) this.grow(this.len === 0 ? need : Math.max(MIN_SEGMENT, need * 2));
+    this.seg!.set(bytes, this.len);
     this.len = need;
+  }
+
+  /** Room for `n` more bytes in the segment (more than one frame is on its way this turn). */
+  private reserve(n: number): void {
+    if (this.seg === null || this.len + n > this.seg.length) this.grow(Math.max(MIN_SEGMENT, (this.len + n) * 2));
+  }
+
+  private grow(size: number): void {
+    const next = this.queue.slab.take(size);
+    if (this.seg !== null && this.len > 0) this.seg.copy(next, 0, 0, this.len);
+    this.seg = next;
   }
 
   /** Moves the copied bytes into parts (a big frame follows them). */
