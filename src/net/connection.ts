@@ -178,9 +178,9 @@ export class Connection implements Client, OutputOwner {
   /** Socket data. Frames run at once unless earlier ones wait; the rest join the backlog. */
   receive(chunk: Buffer): void {
     if (this.state === 'closed') return;
-    this.lastIoAt = elapsedMs();
-    if (this.state === 'new' && this.tryFourLetter(chunk)) return;
     const at = performance.now();
+    this.lastIoAt = Math.floor(at); // elapsedMs(), from the same clock read
+    if (this.state === 'new' && this.tryFourLetter(chunk)) return;
     let frames: Buffer[];
     try {
       frames = this.framer.push(chunk);

@@ -17,13 +17,17 @@ export class Pipeline {
 
   submit(req: Request): void {
     prep(this.ctx, req);
-    const q = this.queueOf(req.sessionId);
-    q.push(req);
-    if (req.hdr) this.sync.push(req);
-    else {
-      req.ready = true;
-      if (q.length === 1) this.drain(req.sessionId);
+    if (req.hdr) {
+      this.queueOf(req.sessionId).push(req);
+      this.sync.push(req);
+      return;
     }
+    req.ready = true;
+    const q = this.queues.get(req.sessionId);
+    // Nothing of this session ahead of it (the common read): answer without queueing.
+    if (q === undefined) return finalize(this.ctx, req);
+    q.push(req);
+    if (q.length === 1) this.drain(req.sessionId);
   }
 
   /** Requests not yet answered, for the stat/mntr counters. */
