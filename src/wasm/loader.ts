@@ -79,9 +79,22 @@ export function instantiateWatchCore(opts: WatchCoreOptions = {}): WatchCoreInst
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: Math.max(maximum, INITIAL_PAGES) });
   const env = { memory, abort: (msg: number, file: number) => abort(memory, msg, file) };
   const instance = new WebAssembly.Instance(watchCoreModule(opts.build), { env });
-  const exports = instance.exports as unknown as WatchCoreExports;
+  const exports = sameShape(instance.exports) as unknown as WatchCoreExports;
   exports.init((Math.random() * 0x100000000) >>> 0);
   return { exports, memory };
+}
+
+/**
+ * The exports copied onto a plain object, keys in the module's order. Every instance's exports
+ * object has a shape of its own, so the manager's property loads saw a new shape per instance:
+ * V8 then deoptimised the hot methods whenever an old instance was collected (a benchmark
+ * creates one per round) and fell back to megamorphic loads. Copies made the same way share one
+ * shape, whatever the instance.
+ */
+function sameShape(exports: WebAssembly.Exports): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(exports)) copy[key] = exports[key];
+  return copy;
 }
 
 function abort(memory: WebAssembly.Memory, msg: number, file: number): never {
