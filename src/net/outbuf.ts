@@ -231,7 +231,8 @@ export class OutputBuffer {
       s.write(this.ref);
       this.ref = null;
     } else if (this.parts === null) {
-      s.write(this.seg!.subarray(0, this.len));
+      const seg = this.seg!;
+      s.write(this.len === seg.length ? seg : seg.subarray(0, this.len)); // exact: a first frame's segment
       this.takeWritten();
     } else {
       this.closeSegment();

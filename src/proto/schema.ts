@@ -37,9 +37,8 @@ export type Infer<C> = C extends Codec<infer T> ? T : never;
 type Reader = (r: JuteReader) => unknown;
 type Writer = (w: JuteWriter, v: any) => void;
 
-// Each field compiles once to a small function, so reading or writing a record is a loop over
-// functions rather than a switch on the spec per field per record (replies are encoded at every
-// request).
+// Each field compiles once to a small function, so reading or writing a record calls functions
+// rather than switching on the spec per field per record (records are coded at every request).
 const PRIM_READ: Record<Prim, Reader> = {
   int: (r) => r.int(),
   long: (r) => r.long(),
@@ -74,23 +73,23 @@ function writerOf(f: FieldSpec): Writer {
   return (w, v) => f.write(w, v);
 }
 
-/** A codec for a record with the given fields, in order. */
+/**
+ * A codec for a record with the given fields, in order. The read and write functions are
+ * generated once per record (as protobuf.js does): reading builds one object literal, so every
+ * record of a type gets the same hidden class, and writing loads each field by its fixed name.
+ * The field names come from the declarations in this package, never from the wire.
+ */
 export function record<S extends Fields>(spec: S): Codec<RecordOf<S>> & { fields: S } {
   const keys = Object.keys(spec);
   const readers = keys.map((k) => readerOf(spec[k]!));
   const writers = keys.map((k) => writerOf(spec[k]!));
-  const n = keys.length;
+  const names = keys.map((k) => JSON.stringify(k));
+  const readBody = `return { ${names.map((k, i) => `${k}: f[${i}](r)`).join(', ')} };`;
+  const writeBody = names.map((k, i) => `f[${i}](w, v[${k}]);`).join('\n');
   return {
     fields: spec,
-    read(r) {
-      const out: Record<string, unknown> = {};
-      for (let i = 0; i < n; i++) out[keys[i]!] = readers[i]!(r);
-      return out as RecordOf<S>;
-    },
-    write(w, v) {
-      const rec = v as Record<string, unknown>;
-      for (let i = 0; i < n; i++) writers[i]!(w, rec[keys[i]!]);
-    },
+    read: new Function('f', `return function read(r) { ${readBody} };`)(readers) as (r: JuteReader) => RecordOf<S>,
+    write: new Function('f', `return function write(w, v) { ${writeBody} };`)(writers) as (w: JuteWriter, v: RecordOf<S>) => void,
   };
 }
 
