@@ -41,9 +41,12 @@ describe.each(['release', 'debug'] as const)('removeWatcherSome (%s)', (build) =
     expect(wasm.removeWatcherSome(99, 1)).toBe(true);
   });
 
-  it('finishes in one call when the budget covers every watch', () => {
+  it('finishes in one call when the budget covers every watch, and says what is left', () => {
     const wasm = new WasmWatchManager({ build });
     for (let i = 0; i < 300; i++) wasm.addWatch(`/x/${i}`, 5);
+    for (let i = 0; i < 50; i++) wasm.addWatch(`/y/${i}`, 6);
+    expect(wasm.removeWatcherWithin(6, 30)).toBe(-1);
+    expect(wasm.removeWatcherWithin(6, 100)).toBe(80);
     expect(wasm.removeWatcherSome(5, 300)).toBe(true);
     expect(wasm.size()).toBe(0);
     expect(wasm.summary().numConnections).toBe(0);
