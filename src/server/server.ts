@@ -32,7 +32,7 @@ import { Durability } from './durability.js';
  * most `slice` watches (~0.2 µs each), so a thousand sessions leaving at once cannot stall the
  * loop. Tests may lower them.
  */
-export const RETIRE_BUDGET = { slice: 4096, ms: 5 };
+export const RETIRE_BUDGET = { slice: 4096, ms: 4 };
 
 export interface ExtraServerOptions {
   /** Builds each of the two watch tables; defaults to the WASM manager when it is available. */
@@ -226,11 +226,11 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
     this.retireYielded = yieldNow;
     if (yieldNow) return void setImmediate(retireSome, this);
     const deadline = performance.now() + RETIRE_BUDGET.ms;
-    while (this.retireHead < this.retiring.length && performance.now() < deadline) {
+    do {
       if (this.watches.removeWatcherSome(this.retiring[this.retireHead]!, RETIRE_BUDGET.slice)) {
         this.freeIds.push(this.retiring[this.retireHead++]!);
       }
-    }
+    } while (this.retireHead < this.retiring.length && performance.now() < deadline);
     if (this.retireHead < this.retiring.length) return void setImmediate(retireSome, this);
     this.retiring.length = 0;
     this.retireHead = 0;
