@@ -53,7 +53,7 @@ export interface OutputOwner {
  * stream teardown), checked every DESTROY_BATCH sockets.
  */
 const DESTROY_MS_PER_TURN = 2;
-const DESTROY_BATCH = 16;
+const DESTROY_BATCH = 4;
 
 /**
  * The server-wide pending-write list: one flush pass per loop turn for every dirty connection. It
