@@ -14,13 +14,18 @@ let inCap: u32 = 0;
 let outBlock: usize = 0;
 let outCap: u32 = 0;
 /**
- * Three words JS reads without a call after each trigger: output ptr, frame ptr, frame length.
- * Allocated once, so its address never changes.
+ * Four words JS reads without a call: output ptr, frame ptr, length of the last frame, number of
+ * interned paths. Allocated once, so its address never changes.
  */
 let status: usize = 0;
 
 export function statusPtr(): usize {
   return status;
+}
+
+/** Publishes the number of interned paths in the status words. */
+@inline export function publishPathCount(n: u32): void {
+  store<u32>(status, n, 12);
 }
 
 export function inputPtr(): usize {
@@ -40,8 +45,8 @@ export function outputCap(): u32 {
 }
 
 export function initIo(): void {
-  status = alloc(12);
-  memory.fill(status, 0, 12);
+  status = alloc(16);
+  memory.fill(status, 0, 16);
   ensureInput(1024);
   ensureOutput(256);
 }

@@ -9,6 +9,7 @@
 // a deep path costs one record, not one per level.
 import { alloc, allocZeroed, free } from './mem';
 import { bytesEqual } from './hash';
+import { publishPathCount } from './io';
 
 const REC = 16;
 const F_BYTES = 0;
@@ -122,6 +123,7 @@ export function intern(p: usize, n: u32, h: u32): u32 {
   store<u32>(r, 0, F_RECURSIVE);
   tablePut(id, h);
   live++;
+  publishPathCount(live);
   return id;
 }
 
@@ -134,6 +136,7 @@ export function unintern(id: u32): void {
   store<u32>(r, freeHead, F_HASH);
   freeHead = id;
   live--;
+  publishPathCount(live);
 }
 
 /** Frees a bytes block reserved by an operation that trapped before using it. */

@@ -9,13 +9,26 @@
 //
 // Only strings seen a second time are cached (the first add interns the path, FRESH; a later add
 // finds it): a table of one-watch paths (a million sessions with a path each) keeps no JS entries,
-// so the cache costs memory only where it saves work. The cache is bounded by the number of live
-// ids: an entry is dropped when its id is reused or found stale.
+// so the cache costs memory only where it saves work. An entry is dropped when its id is reused or
+// found stale.
+//
+// The cache is only used while the core holds few paths. Measured on the issue-2 shapes
+// (bench:watch, full size): with 1,000 or 100 hot paths it halves the add cost (225 -> 105 ns,
+// 220 -> 90 ns), but with 100,000 paths V8's Map lookups miss the CPU caches and adds and triggers
+// got slower than sending the bytes (E add 454 -> 600 ns, E trigger 10 -> 16 ns per fired watch;
+// capping the Map at 4,096 entries did not help). So the cache switches itself off (and lets go of
+// its entries) when it fills up, and back on once the core's path count is small again.
+/** Most strings cached at once (a Map this size stays in the CPU caches). */
+export const MAX_ENTRIES = 4096;
+/** The cache comes back on when the core holds fewer paths than this. */
+const BACK_ON = MAX_ENTRIES >>> 1;
 
 export class PathIdCache {
   private readonly byName = new Map<string, number>();
   /** id -> the string cached for it (undefined when none). Grown by push to stay a fast array. */
-  private readonly names: (string | undefined)[] = [];
+  private names: (string | undefined)[] = [];
+  /** False while the core holds too many paths for the cache to pay (see above). */
+  on = true;
 
   /** The cached id of `path`, or undefined. */
   get(path: string): number | undefined {
@@ -27,14 +40,25 @@ export class PathIdCache {
     this.byName.delete(path);
   }
 
-  /** Learns from an addWatch answer: `fresh` when the core interned the path as `id` just now. */
-  learn(path: string | Uint8Array, id: number, fresh: boolean): void {
+  /**
+   * Learns from an addWatch answer: `fresh` when the core interned the path as `id` just now;
+   * `paths` is the core's count of interned paths.
+   */
+  learn(path: string | Uint8Array, id: number, fresh: boolean, paths: number): void {
+    if (!this.on) {
+      if (paths >= BACK_ON) return;
+      this.on = true;
+    }
     if (fresh) {
       this.forget(id);
       return;
     }
     if (typeof path !== 'string' || this.names[id] === path) return;
     this.forget(id);
+    if (this.byName.size >= MAX_ENTRIES) {
+      this.off();
+      return;
+    }
     while (this.names.length <= id) this.names.push(undefined);
     this.names[id] = path;
     this.byName.set(path, id);
@@ -46,6 +70,13 @@ export class PathIdCache {
     if (old === undefined) return;
     if (this.byName.get(old) === id) this.byName.delete(old);
     this.names[id] = undefined;
+  }
+
+  /** Switches the cache off and forgets everything: ids may be reused unseen while it is off. */
+  private off(): void {
+    this.on = false;
+    this.byName.clear();
+    this.names = [];
   }
 
   /** Number of cached strings (for tests). */

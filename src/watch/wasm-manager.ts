@@ -44,7 +44,7 @@ export class WasmWatchManager implements WatchManager {
   /** The input buffer, exactly; encodeInto writes into it. */
   private input!: Uint8Array;
   private inputPtr = 0;
-  /** Index in `ids` of the core's status words (output ptr, frame ptr, frame length). */
+  /** Index in `ids` of the core's status words (output ptr, frame ptr, frame length, paths). */
   private readonly statusWord: number;
   private readonly pathIds = new PathIdCache();
   private readonly views = new ResultViews();
@@ -140,7 +140,7 @@ export class WasmWatchManager implements WatchManager {
   addWatch(path: string | Uint8Array, watcher: number, mode: WatcherModeBit = WatcherMode.Standard): boolean {
     checkWatcher(watcher);
     checkMode(mode);
-    if (typeof path === 'string') {
+    if (typeof path === 'string' && this.pathIds.on) {
       const id = this.pathIds.get(path);
       if (id !== undefined) {
         let r: number;
@@ -163,7 +163,7 @@ export class WasmWatchManager implements WatchManager {
     }
     this.syncViews();
     if (r === INVALID) throw this.invalid(path);
-    this.pathIds.learn(path, r >>> 2, (r & FRESH) !== 0);
+    this.pathIds.learn(path, r >>> 2, (r & FRESH) !== 0, this.ids[this.statusWord + 3]!);
     return (r & 1) === 1;
   }
 
@@ -221,7 +221,7 @@ export class WasmWatchManager implements WatchManager {
   triggerWatch(path: string | Uint8Array, type: number, zxid: bigint, suppress?: ArrayLike<number>): TriggerResult {
     const suppressed = suppress ? this.writeSuppress(suppress) : 0;
     let n = STALE;
-    if (typeof path === 'string') {
+    if (typeof path === 'string' && this.pathIds.on) {
       const id = this.pathIds.get(path);
       if (id !== undefined) {
         try {

@@ -62,4 +62,29 @@ describe.each(['release', 'debug'] as const)('WasmWatchManager path-id cache (%s
     expect(wasm.checkConsistency()).toBe(0);
     expect(wasm.summary()).toEqual(ref.summary());
   });
+
+  it('switches itself off past its size and back on when the table is small again', () => {
+    wasm = new WasmWatchManager({ build });
+    ref = new ReferenceWatchManager();
+    const cache = (wasm as unknown as { pathIds: { on: boolean; size: number } }).pathIds;
+    // Two sightings each of 5,000 paths: the cache fills up and switches off.
+    for (let i = 0; i < 10_000; i++) both((m) => m.addWatch(`/big/n${i % 5000}`, 1 + (i >= 5000 ? 1 : 0)));
+    expect(cache.on).toBe(false);
+    expect(cache.size).toBe(0);
+    for (let i = 0; i < 5000; i++) expect(both((m) => sorted(m.triggerWatch(`/big/n${i}`, 3, 1n).watchers)).slice(0, 1)).toEqual([[1, 2]]);
+    // Ids are reused by new paths while it is off; once on again, nothing stale may be applied.
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 50; i++) {
+        const [a, b] = both((m) => m.addWatch(`/small/${round}/${i % 25}`, 3 + (i % 4)));
+        expect(a).toEqual(b);
+      }
+      for (let i = 0; i < 25; i++) {
+        const [a, b] = both((m) => sorted(m.triggerWatch(`/small/${round}/${i}`, 3, 1n).watchers));
+        expect(a).toEqual(b);
+      }
+    }
+    expect(cache.on).toBe(true);
+    expect(wasm.checkConsistency()).toBe(0);
+    expect(wasm.summary()).toEqual(ref.summary());
+  });
 });
