@@ -13,7 +13,7 @@ import { inputPtr } from './io';
 import { setGet, setUpdate, setNeedsGrow, setGrow, setInsert, setRemove, removedEntry } from './idset';
 import { isBitset, bitsetPays, toBitset, fromBitset, entryBytesLimit } from './pathset';
 import { bitsCovers, bitsWiden, bitsCnt, bitsWords, widenedBytes } from './bitset';
-import { vecFull, vecCount, vecIsInline, vecGrow, vecCompact, vecPush, vecAt, vecPop, vecAfterPop, vecFree } from './vec';
+import { vecFull, vecCount, vecIsInline, vecGrow, vecSortUnique, vecSlots, vecPush, vecAt, vecPop, vecAfterPop, vecFree } from './vec';
 import * as paths from './paths';
 import * as watchers from './watchers';
 import { validPath } from './validate';
@@ -171,12 +171,22 @@ function reserveWatcherSlot(w: u32): void {
     else watchers.setWatcherSet(w, vecGrow(ws));
     return;
   }
-  if ((count - live) * 4 >= count) vecCompact(ws, pairLiveFor, w);
+  if ((count - live) * 4 >= count) compactWatcher(ws, w);
   if (vecFull(ws)) watchers.setWatcherSet(w, vecGrow(ws));
 }
 
-function pairLiveFor(id: u32, w: u32): bool {
-  return pairLive(id, w);
+/** Drops the watcher's stale and repeated path ids in place (no allocation). */
+function compactWatcher(ws: u32, w: u32): void {
+  const s = vecSlots(ws);
+  const n = vecCount(ws);
+  let m: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    const id = load<u32>(s + (<usize>i << 2));
+    if (!pairLive(id, w)) continue;
+    store<u32>(s + (<usize>m << 2), id);
+    m++;
+  }
+  vecSortUnique(ws, m);
 }
 
 /** containsWatcher(path, watcher, mode): mode 0 means any. 1 / 0, or -1 for an invalid path. */

@@ -107,19 +107,14 @@ export function vecFree(h: u32): void {
 }
 
 /**
- * Keeps only the entries `keep` accepts, each once, packed at the front in ascending order
- * (heap sort in place: no allocation, O(n log n)); returns how many remain.
+ * Makes the first `m` entries the whole vector, sorted ascending with repeats dropped (heap sort in
+ * place: no allocation, O(m log m)); returns how many remain. The caller has already packed the
+ * entries it keeps at the front (table.ts compactWatcher): no callback is passed here, because a
+ * function reference is a managed value that spills to AssemblyScript's shadow stack, and an
+ * out-of-memory trap in the caller would then leave the shadow-stack pointer lowered for good.
  */
-export function vecCompact(b: u32, keep: (id: u32, arg: u32) => bool, arg: u32): u32 {
+export function vecSortUnique(b: u32, m: u32): u32 {
   const s = vecSlots(b);
-  const n = vecCnt(b);
-  let m: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) {
-    const id = load<u32>(s + (<usize>i << 2));
-    if (!keep(id, arg)) continue;
-    store<u32>(s + (<usize>m << 2), id);
-    m++;
-  }
   heapSort(s, m);
   let u: u32 = 0;
   for (let i: u32 = 0; i < m; i++) {
