@@ -201,9 +201,7 @@ export class Connection implements Client, OutputOwner {
     try {
       while (i < frames.length && this.canRun()) this.onFrame(frames[i++]!, at);
     } catch (e) {
-      // A frame too short for its header or ConnectRequest: ZooKeeper closes the connection.
-      if (e instanceof JuteError) this.close();
-      else throw e;
+      this.failed(e);
     }
     return i;
   }
@@ -237,13 +235,22 @@ export class Connection implements Client, OutputOwner {
         this.onFrame(frame, at);
       }
     } catch (e) {
-      if (e instanceof JuteError) return this.close();
-      throw e;
+      return this.failed(e);
     }
     if (this.backlog !== null && this.backlogHead === this.backlog.length) {
       this.backlog = null;
       this.backlogHead = 0;
     }
+  }
+
+  /**
+   * A frame could not be handled. A frame too short for its header or ConnectRequest is a
+   * protocol error; anything else is a bug of ours. Either way only this connection pays: it is
+   * closed, as NIOServerCnxn.doIO closes the connection on any exception, and the server goes on.
+   */
+  private failed(e: unknown): void {
+    if (!(e instanceof JuteError)) console.error('watchkeeper: closing a connection after an unexpected error:', e);
+    this.close();
   }
 
   private canRun(): boolean {
