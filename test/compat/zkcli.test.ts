@@ -17,7 +17,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Runs one zkCli command; returns what it printed after its session connected. */
+/** Runs one zkCli command; returns what it printed besides its own connection messages. */
 function zkCli(...command: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, CLIENT_JVMFLAGS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' };
@@ -29,9 +29,12 @@ function zkCli(...command: string[]): Promise<string> {
     child.on('error', reject);
     child.on('exit', () => {
       clearTimeout(timer);
-      const marker = out.indexOf('WatchedEvent state:SyncConnected type:None path:null');
-      if (marker < 0) reject(new Error(`zkCli never connected: ${out.slice(-1500)}`));
-      else resolve(out.slice(marker).split('\n').slice(1).join('\n').trim());
+      const marker = 'WatchedEvent state:SyncConnected type:None path:null';
+      if (!out.includes(marker)) return reject(new Error(`zkCli never connected: ${out.slice(-1500)}`));
+      // The command's output may come before or after the connect event's lines (zkCli prints them
+      // from its event thread), so drop the client's own noise wherever it is.
+      const noise = (l: string) => l.startsWith('SLF4J:') || l.startsWith('Connecting to ') || l === 'WATCHER::' || l === marker;
+      resolve(out.split('\n').filter((l) => !noise(l)).join('\n').trim());
     });
   });
 }
