@@ -205,7 +205,8 @@ export class TxnLogWriter {
   }
 }
 
-async function writeFully(fh: FileHandle, data: Buffer, position: number): Promise<void> {
+/** Writes all of `data` at `position` (a positional write may return short). */
+export async function writeFully(fh: FileHandle, data: Buffer, position: number): Promise<void> {
   let done = 0;
   while (done < data.length) {
     const { bytesWritten } = await fh.write(data, done, data.length - done, position + done);

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { ByteWriter, adler32 } from '../bytes.js';
 import { FORMAT_VERSION, TXNLOG_MAGIC, logName, syncDir, versionDir } from '../files.js';
 import { writeFileHeader, writeTxnDigest, writeTxnHeader } from '../records.js';
-import { PREALLOC_BYTES, paddedSizeFor } from '../txn-log.js';
+import { PREALLOC_BYTES, paddedSizeFor, writeFully } from '../txn-log.js';
 import type { TxnDigest, TxnHeader } from '../types.js';
 
 export interface PipelinedLogOptions {
@@ -190,13 +190,5 @@ export class PipelinedLogWriter {
 
   get currentFile(): string | null {
     return this.current?.path ?? null;
-  }
-}
-
-async function writeFully(fh: FileHandle, data: Buffer, position: number): Promise<void> {
-  let done = 0;
-  while (done < data.length) {
-    const { bytesWritten } = await fh.write(data, done, data.length - done, position + done);
-    done += bytesWritten;
   }
 }
