@@ -72,12 +72,12 @@ class CheckedSink {
   private sliceStart = performance.now();
   private sinceClock = 0;
 
-  /** Flushes when the chunk is full or the current slice of CPU time is spent. */
-  async maybeFlush(): Promise<void> {
-    if (this.w.pos >= this.chunk) return this.flush();
-    if (++this.sinceClock < CLOCK_EVERY) return;
+  /** True when the chunk is full or the current slice of time is spent: time to flush. */
+  due(): boolean {
+    if (this.w.pos >= this.chunk) return true;
+    if (++this.sinceClock < CLOCK_EVERY) return false;
     this.sinceClock = 0;
-    if (performance.now() - this.sliceStart >= SLICE_MS) await this.flush();
+    return performance.now() - this.sliceStart >= SLICE_MS;
   }
 
   /** Longest run of synchronous work between two writes (what the event loop waits for). */
@@ -110,14 +110,30 @@ class CheckedSink {
   }
 }
 
-async function writeNodes(sink: CheckedSink, nodes: SnapshotInput['nodes'], digest: TreeDigest): Promise<number> {
+/**
+ * Encodes the nodes. A synchronous iterable is encoded in stretches with no await per node (one
+ * promise per node cost more than the encoding itself); the stretch ends when the chunk is full or
+ * the slice of time is spent, so each yielded node is fully written before the next is asked for.
+ * The digest of the nodes as written is computed only when the caller asked for it ('tree').
+ */
+async function writeNodes(sink: CheckedSink, nodes: SnapshotInput['nodes'], digest: TreeDigest | null): Promise<number> {
   let count = 0;
-  for await (const n of nodes) {
+  const put = (n: SnapshotNode): void => {
     sink.w.ustring(n.path).bytes(n.data).long(n.aclRef);
     writeStat(sink.w, n.stat);
-    digest.add(n.path, n.data, n.stat);
+    digest?.add(n.path, n.data, n.stat);
     count++;
-    await sink.maybeFlush();
+  };
+  if (Symbol.iterator in nodes) {
+    for (const n of nodes) {
+      put(n);
+      if (sink.due()) await sink.flush();
+    }
+  } else {
+    for await (const n of nodes) {
+      put(n);
+      if (sink.due()) await sink.flush();
+    }
   }
   sink.w.ustring('/');
   return count;
@@ -134,10 +150,14 @@ function writePreamble(w: ByteWriter, input: SnapshotInput): void {
   }
 }
 
-function chooseDigest(input: SnapshotInput, tree: TreeDigest): ZxidDigest | null {
+function wantsTreeDigest(input: SnapshotInput): boolean {
+  return input.digest === undefined || input.digest === 'tree';
+}
+
+function chooseDigest(input: SnapshotInput, tree: TreeDigest | null): ZxidDigest | null {
   const d = input.digest === undefined ? 'tree' : input.digest;
   if (d === null) return null;
-  if (d === 'tree') return { zxid: input.zxid, digestVersion: DIGEST_VERSION, digest: tree.value };
+  if (d === 'tree') return { zxid: input.zxid, digestVersion: DIGEST_VERSION, digest: tree!.value };
   if (d === 'empty') return { zxid: 0n, digestVersion: DIGEST_VERSION, digest: 0n };
   return d;
 }
@@ -151,7 +171,7 @@ export async function writeSnapshot(dataDir: string, input: SnapshotInput, opts:
   try {
     const sink = new CheckedSink(fh, opts.chunkBytes ?? CHUNK_BYTES);
     writePreamble(sink.w, input);
-    const tree = new TreeDigest();
+    const tree = wantsTreeDigest(input) ? new TreeDigest() : null;
     const nodes = await writeNodes(sink, input.nodes, tree);
     sink.seal();
     const digest = chooseDigest(input, tree);

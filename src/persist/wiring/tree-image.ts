@@ -4,7 +4,6 @@
 // the snapshot's zxid repairs whatever the walk saw half-way.
 import { OPEN_ACL_UNSAFE, type ACL } from '../../data/acl.js';
 import { OPEN_UNSAFE_REF } from '../../data/acl-refs.js';
-import { joinPath, type DataNode } from '../../data/node.js';
 import type { DataTree } from '../../data/tree.js';
 import type { SnapshotContent, SnapshotNode } from '../types.js';
 
@@ -32,38 +31,29 @@ export function loadSnapshot(tree: DataTree, snap: SnapshotContent): LoadReport 
   return { nodes: snap.nodes.length, danglingAclRefs: dangling };
 }
 
-function image(tree: DataTree, path: string, n: DataNode): SnapshotNode {
-  // The stat is copied: the walk yields to the event loop and the node may change meanwhile.
-  return { path: path === '/' ? '' : path, data: n.data, aclRef: tree.acls.refOf(n.acl), stat: { ...n.stat } };
-}
-
-interface Frame {
-  path: string;
-  names: string[];
-  next: number;
-}
-
 /**
- * Every node, parents before children, as DataTree.serializeNode walks them: depth first over a
- * copy of each node's child names taken when the node is written. A child created after that copy
- * is not written (its create txn comes after the snapshot's zxid and replays); one deleted before
- * it is reached is skipped. Each path is written at most once.
+ * Every node, parents before their children, root first under "" (DataTree.serialize's contract;
+ * ZooKeeper's reader rejects a node whose parent it has not read yet). The walk is the node map's
+ * insertion order rather than ZooKeeper's depth-first one: a node is always inserted after its
+ * parent and a parent cannot be deleted while it has children, so insertion order already puts
+ * every parent first, and it needs no path joins or lookups. Map iteration is defined under
+ * mutation (ZooKeeper's fuzzy snapshot): a node deleted before it is reached is skipped, one
+ * created meanwhile is written after its parent (its create txn also replays, harmlessly).
+ *
+ * One object is reused for every node and its stat is the node's own, not a copy: the snapshot
+ * writer encodes each node before asking for the next, without yielding to the event loop.
  */
 export function* treeNodes(tree: DataTree): Generator<SnapshotNode> {
   const root = tree.get('/');
   if (!root) return;
-  yield image(tree, '/', root);
-  const stack: Frame[] = [{ path: '/', names: [...root.children], next: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    if (top.next >= top.names.length) {
-      stack.pop();
-      continue;
-    }
-    const path = joinPath(top.path, top.names[top.next++]!);
-    const n = tree.get(path);
-    if (!n) continue;
-    yield image(tree, path, n);
-    if (n.children.size > 0) stack.push({ path, names: [...n.children], next: 0 });
+  const out: SnapshotNode = { path: '', data: root.data, aclRef: tree.acls.refOf(root.acl), stat: root.stat };
+  yield out;
+  for (const [path, n] of tree.nodes) {
+    if (path === '/') continue;
+    out.path = path;
+    out.data = n.data;
+    out.aclRef = tree.acls.refOf(n.acl);
+    out.stat = n.stat;
+    yield out;
   }
 }
