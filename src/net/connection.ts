@@ -7,13 +7,14 @@
 //
 // Per-connection cost: tens of thousands of connections may be open, so a connection carries no
 // closures of its own: the socket listeners are shared module functions that find the connection
-// through a symbol on the socket, and the backlog array exists only while frames wait.
+// through a symbol on the socket, the backlog array exists only while frames wait, and the Framer
+// only while a partial frame is pending (whole frames are cut from the chunk with no state).
 import type { Socket } from 'node:net';
 import { connectionAuthIds, type Id } from '../data/acl.js';
 import { JuteError, JuteReader, JuteWriter } from '../proto/jute.js';
 import { ConnectRequestRec, ConnectResponseRec, type ConnectRequest } from '../proto/records/connect.js';
 import type { Client, Request } from '../processor/request.js';
-import { FrameError, Framer } from './framer.js';
+import { cutFrames, FrameError, Framer } from './framer.js';
 import { OutputBuffer, type FlushQueue, type OutputOwner } from './outbuf.js';
 import { ConnectionStats, elapsedMs, type ServerStats } from './stats.js';
 
@@ -71,7 +72,8 @@ export class Connection implements Client, OutputOwner {
   private lastIoAt = elapsedMs();
   private fourLetterMode = false;
   private throttled = false;
-  private readonly framer: Framer;
+  /** Holds a partial frame's bytes; null while none is pending. */
+  private framer: Framer | null = null;
   private readonly out: OutputBuffer;
   /** Frames read but not yet run (session setup, throttling); null when none wait. */
   private backlog: Waiting[] | null = null;
@@ -81,7 +83,6 @@ export class Connection implements Client, OutputOwner {
     this.remoteAddress = socket.remoteAddress ?? '';
     this.remotePort = socket.remotePort ?? 0;
     this.authIds = connectionAuthIds(socket.remoteAddress);
-    this.framer = new Framer(host.maxFrame);
     this.out = new OutputBuffer(socket, host.flushQueue, this);
     socket.setNoDelay(true);
     (socket as OwnedSocket)[CONN] = this;
@@ -183,7 +184,7 @@ export class Connection implements Client, OutputOwner {
     if (this.state === 'new' && this.tryFourLetter(chunk)) return;
     let frames: Buffer[];
     try {
-      frames = this.framer.push(chunk);
+      frames = this.framesOf(chunk);
     } catch (e) {
       if (e instanceof FrameError) return this.close();
       throw e;
@@ -193,6 +194,20 @@ export class Connection implements Client, OutputOwner {
     const backlog = (this.backlog ??= []);
     for (let i = ran; i < frames.length; i++) backlog.push({ frame: frames[i]!, at });
     this.drainBacklog();
+  }
+
+  /** The whole frames a chunk completes; a partial frame left over gets a Framer to wait in. */
+  private framesOf(chunk: Buffer): Buffer[] {
+    const framer = this.framer;
+    if (framer !== null) {
+      const frames = framer.push(chunk);
+      if (framer.buffered === 0) this.framer = null;
+      return frames;
+    }
+    const frames: Buffer[] = [];
+    const at = cutFrames(chunk, this.host.maxFrame, frames);
+    if (at < chunk.length) (this.framer = new Framer(this.host.maxFrame)).push(chunk.subarray(at));
+    return frames;
   }
 
   /** Runs frames while the connection can; returns how many ran. */
@@ -208,7 +223,7 @@ export class Connection implements Client, OutputOwner {
 
   /** Four-letter words only count as the very first bytes of a connection. */
   private tryFourLetter(chunk: Buffer): boolean {
-    const head = this.framer.buffered === 0 && chunk.length >= 4 ? chunk.subarray(0, 4) : null;
+    const head = this.framer === null && chunk.length >= 4 ? chunk.subarray(0, 4) : null;
     if (!head) return false;
     this.fourLetterMode = true;
     this.received();

@@ -22,11 +22,16 @@ export interface SessionTrackerOptions {
   secret?: Buffer;
 }
 
-/** One tracked session; `closing` once expiry or a close request began. */
+/**
+ * One tracked session; `closing` once expiry or a close request began. `password` is null for the
+ * usual session whose password is derived from its id: like ZooKeeper (which never stores one and
+ * recomputes it from the id and its secret), we derive it again when a client reconnects, so ten
+ * thousand sessions hold no password buffers (each pinned a slice of an 8 KiB Buffer pool slab).
+ */
 interface Session {
   readonly sessionId: bigint;
   readonly timeoutMs: number;
-  readonly password: Buffer;
+  readonly password: Buffer | null;
   closing: boolean;
 }
 
@@ -80,8 +85,8 @@ export class SessionTracker {
     // Skip ids held by sessions recovered from disk or reserved by ZooKeeper.
     while (this.sessions.has(id) || id === CONTAINER_OWNER) id = BigInt.asIntN(64, id + 1n);
     this.nextSessionId = BigInt.asIntN(64, id + 1n);
-    const session = this.track(id, timeoutMs, this.derivePassword(id));
-    return { sessionId: id, password: Buffer.from(session.password) };
+    this.track(id, timeoutMs, null);
+    return { sessionId: id, password: this.derivePassword(id) };
   }
 
   /**
@@ -89,14 +94,15 @@ export class SessionTracker {
    * trackSession: an already tracked id keeps its record and only has its deadline refreshed.
    */
   addSession(sessionId: bigint, timeoutMs: number, password?: Buffer): void {
-    this.track(sessionId, timeoutMs, password ?? this.derivePassword(sessionId));
+    this.track(sessionId, timeoutMs, password === undefined ? null : Buffer.from(password));
   }
 
   /** Exact, constant-time password comparison; false for unknown sessions. */
   checkPassword(sessionId: bigint, password: Buffer): boolean {
     const s = this.sessions.get(sessionId);
-    if (s === undefined || password.length !== s.password.length) return false;
-    return timingSafeEqual(s.password, password);
+    if (s === undefined) return false;
+    const expected = this.passwordFor(s);
+    return password.length === expected.length && timingSafeEqual(expected, password);
   }
 
   /** Pushes the deadline out by timeoutMs; false (and no change) if unknown or closing. */
@@ -132,8 +138,8 @@ export class SessionTracker {
   }
 
   passwordOf(sessionId: bigint): Buffer | undefined {
-    const p = this.sessions.get(sessionId)?.password;
-    return p === undefined ? undefined : Buffer.from(p);
+    const s = this.sessions.get(sessionId);
+    return s === undefined ? undefined : Buffer.from(this.passwordFor(s));
   }
 
   /** Every tracked session (closing ones too: they still own ephemerals until removed). */
@@ -192,14 +198,19 @@ export class SessionTracker {
     return s.sessionId;
   }
 
-  private track(sessionId: bigint, timeoutMs: number, password: Buffer): Session {
+  private track(sessionId: bigint, timeoutMs: number, password: Buffer | null): Session {
     let s = this.sessions.get(sessionId);
     if (s === undefined) {
-      s = { sessionId, timeoutMs, password: Buffer.from(password), closing: false };
+      s = { sessionId, timeoutMs, password, closing: false };
       this.sessions.set(sessionId, s);
     }
     this.queue.update(s, timeoutMs);
     return s;
+  }
+
+  /** The stored password of a session, or the derived one (a fresh buffer each time). */
+  private passwordFor(s: Session): Buffer {
+    return s.password ?? this.derivePassword(s.sessionId);
   }
 
   private derivePassword(sessionId: bigint): Buffer {

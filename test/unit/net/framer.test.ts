@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FrameError, Framer } from '../../../src/net/framer.js';
+import { cutFrames, FrameError, Framer } from '../../../src/net/framer.js';
 
 function stream(payloads: Buffer[]): Buffer {
   return Buffer.concat(payloads.flatMap((p) => [Buffer.from([p.length >>> 24, (p.length >>> 16) & 255, (p.length >>> 8) & 255, p.length & 255]), p]));
@@ -45,5 +45,21 @@ describe('Framer', () => {
     expect(f.buffered).toBe(5);
     expect(f.push(Buffer.from([2, 3, 0]))[0]!.toString('hex')).toBe('010203');
     expect(f.buffered).toBe(1);
+  });
+});
+
+describe('cutFrames', () => {
+  it('cuts whole frames in place and reports where a partial frame starts', () => {
+    const bytes = Buffer.concat([stream(payloads), Buffer.from([0, 0, 0, 9, 1, 2])]);
+    const frames: Buffer[] = [];
+    const at = cutFrames(bytes, 1024, frames);
+    expect(frames.map((b) => b.toString('hex'))).toEqual(payloads.map((b) => b.toString('hex')));
+    expect(bytes.length - at).toBe(6);
+    expect(frames[0]!.buffer).toBe(bytes.buffer); // a subarray of the chunk: nothing copied
+  });
+
+  it('rejects a bad length even when its frame is not complete yet', () => {
+    expect(() => cutFrames(Buffer.concat([stream([Buffer.from('ok')]), Buffer.from([0x80, 0, 0, 0])]), 100, [])).toThrow(FrameError);
+    expect(() => cutFrames(Buffer.from([0, 0, 0, 101, 7]), 100, [])).toThrow(FrameError);
   });
 });
