@@ -133,6 +133,7 @@ export function unintern(id: u32): void {
   free(bytesPtr(id));
   const r = rec(id);
   store<u32>(r, 0, F_BYTES);
+  store<u32>(r, 0, F_SET); // callers emptied it; addWatchId's fast path relies on a zero set here
   store<u32>(r, freeHead, F_HASH);
   freeHead = id;
   live--;

@@ -12,8 +12,8 @@ import { hashBytes } from './hash';
 import { inputPtr } from './io';
 import { setGet, setUpdate, setNeedsGrow, setGrow, setInsert, setRemove, removedEntry } from './idset';
 import { isBitset, bitsetPays, toBitset, fromBitset, entryBytesLimit } from './pathset';
-import { bitsCovers, bitsWiden, bitsCnt, bitsWords, widenedBytes } from './bitset';
-import { vecFull, vecCount, vecIsInline, vecGrow, vecSortUnique, vecSlots, vecPush, vecAt, vecPop, vecAfterPop, vecFree } from './vec';
+import { bitsCovers, bitsWiden, bitsCnt, bitsWords, bitsBase, wordAt, widenedBytes } from './bitset';
+import { vecFull, vecCount, vecIsInline, vecCnt, vecCap, vecGrow, vecSortUnique, vecSlots, vecPush, vecAppend, vecAt, vecPop, vecAfterPop, vecFree } from './vec';
 import * as paths from './paths';
 import * as watchers from './watchers';
 import { validPath } from './validate';
@@ -65,7 +65,10 @@ export function addWatch(n: u32, w: u32, mode: u32): i32 {
   watchers.ensureWatcher(w);
   const h = hashBytes(p, n);
   const id = paths.lookup(p, n, h);
-  if (id) return (<i32>id << 2) | addKnown(id, w, mode);
+  if (id) {
+    const fast = addToBits(id, w, mode);
+    return (<i32>id << 2) | (fast >= 0 ? fast : addKnown(id, w, mode));
+  }
   paths.reserveNewPath(n);
   reserveWatcherSlot(w);
   // Nothing below allocates.
@@ -80,6 +83,11 @@ export function addWatch(n: u32, w: u32, mode: u32): i32 {
  * that reports FRESH, which is how JS knows its cached id still names the same path.
  */
 export function addWatchId(id: u32, w: u32, mode: u32): i32 {
+  // A bitset set means a live path (unintern zeroes the set), so the fast path needs no pathLive.
+  if (id < paths.pathIdLimit() && w < watchers.watcherCap()) {
+    const fast = addToBits(id, w, mode);
+    if (fast >= 0) return fast;
+  }
   if (!paths.pathLive(id)) return STALE;
   watchers.ensureWatcher(w);
   return addKnown(id, w, mode);
@@ -98,6 +106,34 @@ function addKnown(id: u32, w: u32, mode: u32): i32 {
   reserveWatcherSlot(w);
   // Nothing below allocates.
   insertPair(id, w, mode);
+  return 1;
+}
+
+/**
+ * The common add in one straight pass, no calls: a STANDARD watch on a path whose set is a bitset
+ * covering `w`, by a registered watcher whose vector has room. A dense table (many sessions on the
+ * same paths: shapes A, D, E of bench/watch) takes this path for nearly every add; the general
+ * path (addKnown) costs four calls and re-reads the set handle in each. Nothing here allocates.
+ * Returns 1 added, 0 already there, -1 when addKnown must decide. `id` < pathIdLimit, `w` < watcherCap.
+ */
+@inline function addToBits(id: u32, w: u32, mode: u32): i32 {
+  if (mode != STANDARD) return -1;
+  const b = paths.pathSet(id);
+  if (!isBitset(b)) return -1;
+  const i = w - bitsBase(b); // wraps below the base: one compare checks both ends
+  if (i >= bitsWords(b) << 5) return -1;
+  const word = wordAt(b, i >>> 5);
+  const bits = load<u32>(word);
+  const bit: u32 = 1 << (i & 31);
+  if (bits & bit) return 0;
+  const state = watchers.watcherState(w);
+  const ws = watchers.watcherSet(w);
+  if (!(state & watchers.REGISTERED) || ws == 0 || vecIsInline(ws) || vecCnt(ws) == vecCap(ws)) return -1;
+  store<u32>(word, bits | bit);
+  store<u32>(b, bitsCnt(b) + 1, 4);
+  vecAppend(ws, id);
+  watchers.setWatcherState(w, state + 1);
+  totalWatches++;
   return 1;
 }
 

@@ -84,6 +84,13 @@ export function vecPush(h: u32, id: u32): u32 {
   return h;
 }
 
+/** vecPush on a block known to have room (vecCnt < vecCap): the add fast path's append. */
+@inline export function vecAppend(b: u32, id: u32): void {
+  const n = vecCnt(b);
+  store<u32>(vecSlots(b) + (<usize>n << 2), id);
+  setVecCnt(b, n + 1);
+}
+
 /** Removes and returns the last entry (the handle must be non-empty); see vecAfterPop. */
 export function vecPop(h: u32): u32 {
   if (vecIsInline(h)) return h >>> 1;
