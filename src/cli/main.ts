@@ -4,12 +4,16 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from '../server/server.js';
 import { ConfigError } from '../server/config.js';
 import { parseCommandLine, USAGE } from './args.js';
+import { capYoungGeneration } from './young-gen.js';
 
 /** Exit codes: 0 clean stop, 1 runtime failure, 2 bad command line or config. */
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
 
 async function main(argv: string[]): Promise<number> {
+  // Before any session arrives: a server holding ten thousand idle sessions should not also hold
+  // the young generation their connection burst grew (see young-gen.ts).
+  capYoungGeneration();
   const command = parseCommandLine(argv, (msg) => console.error(msg));
   if (command.kind === 'help') {
     process.stdout.write(USAGE);
