@@ -5,12 +5,21 @@
 //   npm run bench:write [-- --rounds N --sessions N --window N --seconds S --no-fsync --cpu-prof DIR
 //     --wk-root DIR --out FILE]
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { processCpuUs, startWatchkeeper, startZooKeeper, stopAll, stopServer, type RunningServer, type ServerKind } from '../load/servers.js';
 import { runWrites, type WriteSpec } from './driver.js';
 
 const SETTLE_MS = 3000;
+
+/**
+ * CPU time of the server's main thread (/proc/<pid>/task/<pid>/stat): for watchkeeper that is the
+ * event loop, so a figure near 100% means the loop, not the disk, limits the write rate.
+ */
+function mainThreadCpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // utime + stime, USER_HZ 100
+}
 
 interface Row {
   kind: ServerKind;
@@ -21,6 +30,10 @@ interface Row {
   p999Ms: number;
   maxMs: number;
   serverCpuPct: number;
+  /** watchkeeper's event-loop thread alone (for ZooKeeper the JVM's idle main thread: omitted). */
+  loopCpuPct: number | null;
+  /** The client (this process) over the same stretch: if it nears 100% it, not the server, limits. */
+  clientCpuPct: number;
   errors: number;
 }
 
@@ -60,13 +73,19 @@ async function oneRound(kind: ServerKind, round: number, o: Options): Promise<Ro
     : await startWatchkeeper({ forceSync, cpuProfDir: o.cpuProfDir, wkRoot: o.wkRoot });
   try {
     const cpu0 = processCpuUs(s.pid);
+    const loop0 = mainThreadCpuUs(s.pid);
+    const mine0 = process.cpuUsage();
     const wall0 = Date.now();
     const r = await runWrites({ host: s.host, port: s.port }, spec, `${round}`);
-    const cpuPct = ((processCpuUs(s.pid) - cpu0) / 1000 / (Date.now() - wall0)) * 100;
+    const wallMs = Date.now() - wall0;
+    const cpuPct = ((processCpuUs(s.pid) - cpu0) / 1000 / wallMs) * 100;
+    const loopCpuPct = kind === 'watchkeeper' ? ((mainThreadCpuUs(s.pid) - loop0) / 1000 / wallMs) * 100 : null;
+    const mine = process.cpuUsage(mine0);
+    const clientCpuPct = ((mine.user + mine.system) / 1000 / wallMs) * 100;
     const ms = (q: number): number => r.hist.quantile(q) / 1000;
     return {
       kind, round, writesPerSec: r.acked / r.seconds, p50Ms: ms(0.5), p99Ms: ms(0.99), p999Ms: ms(0.999),
-      maxMs: r.hist.max / 1000, serverCpuPct: cpuPct, errors: r.errors,
+      maxMs: r.hist.max / 1000, serverCpuPct: cpuPct, loopCpuPct, clientCpuPct, errors: r.errors,
     };
   } finally {
     await stopServer(s);
@@ -91,9 +110,9 @@ function median(rows: Row[]): Row {
 const f = (n: number, d = 2): string => n.toFixed(d);
 
 function table(rows: Row[]): string {
-  const head = '| server | round | writes/s | p50 ms | p99 ms | p99.9 ms | max ms | server CPU % | errors |\n|---|---|---|---|---|---|---|---|---|';
+  const head = '| server | round | writes/s | p50 ms | p99 ms | p99.9 ms | max ms | server CPU % | event loop CPU % | client CPU % | errors |\n|---|---|---|---|---|---|---|---|---|---|---|';
   const line = (r: Row, label = String(r.round)): string =>
-    `| ${r.kind} | ${label} | ${f(r.writesPerSec, 0)} | ${f(r.p50Ms)} | ${f(r.p99Ms)} | ${f(r.p999Ms)} | ${f(r.maxMs)} | ${f(r.serverCpuPct, 0)} | ${r.errors} |`;
+    `| ${r.kind} | ${label} | ${f(r.writesPerSec, 0)} | ${f(r.p50Ms)} | ${f(r.p99Ms)} | ${f(r.p999Ms)} | ${f(r.maxMs)} | ${f(r.serverCpuPct, 0)} | ${r.loopCpuPct === null ? '–' : f(r.loopCpuPct, 0)} | ${f(r.clientCpuPct, 0)} | ${r.errors} |`;
   const kinds: ServerKind[] = ['zookeeper', 'watchkeeper'];
   const medians = kinds.map((k) => median(rows.filter((r) => r.kind === k)));
   return [head, ...rows.map((r) => line(r)), ...medians.map((r) => line(r, 'median'))].join('\n');

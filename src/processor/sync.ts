@@ -4,10 +4,11 @@
 // and batches still reach final strictly in log order, so a reply never leaves before every txn
 // logged ahead of it is durable too.
 import type { TxnHeader } from '../proto/records/txn.js';
-import { encodeTxn } from '../proto/records/txncodec.js';
+import { encodeTxnView } from '../proto/records/txncodec.js';
 import type { Request } from './request.js';
 
 export interface TxnLog {
+  /** `txnBytes` is a scratch view, valid only during the call: copy what must outlive it. */
   append(hdr: TxnHeader, txnBytes: Buffer): void;
   /** Resolves once everything appended before the call is durable. */
   commit(): Promise<void>;
@@ -53,7 +54,7 @@ export class SyncStage {
    * more, smaller rounds and fewer acknowledged writes per second in bench/write.)
    */
   push(req: Request): void {
-    this.log.append(req.hdr!, encodeTxn(req.hdr!.type, req.txn));
+    this.log.append(req.hdr!, encodeTxnView(req.hdr!.type, req.txn));
     this.waiting.push(req);
     if (!this.scheduled) {
       this.scheduled = true;

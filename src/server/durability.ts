@@ -10,7 +10,7 @@ import { writeSnapshot, type SnapshotWritten } from '../persist/snapshot.js';
 import { purge, startAutopurge } from '../persist/purge.js';
 import { DigestPredictor } from '../persist/wiring/digest-predictor.js';
 import { DurableTxnLog } from '../persist/wiring/durable-log.js';
-import { PipelinedLogWriter } from '../persist/wiring/pipelined-log.js';
+import { TxnLogWriter } from '../persist/txn-log.js';
 import { Replayer } from '../persist/wiring/replay.js';
 import { loadSessionSecret } from '../persist/wiring/session-secret.js';
 import { SnapshotSchedule } from '../persist/wiring/snapshot-schedule.js';
@@ -30,7 +30,7 @@ const hex = (z: bigint): string => `0x${BigInt.asUintN(64, z).toString(16)}`;
 export class Durability {
   readonly secret: Buffer;
   readonly log = new DurableTxnLog();
-  private writer: PipelinedLogWriter | null = null;
+  private writer: TxnLogWriter | null = null;
   private schedule: SnapshotSchedule | null = null;
   private stopPurge: (() => void) | null = null;
   private readonly logDir: string;
@@ -47,7 +47,7 @@ export class Durability {
     for (const [id, timeout] of sessions) state.tracker.addSession(id, timeout);
     // ZooKeeperServer.loadData ends with a clean snapshot; on an empty directory it is snapshot.0.
     await this.snapshot(state);
-    this.writer = await PipelinedLogWriter.open(this.logDir, { forceSync: this.options.forceSync });
+    this.writer = await TxnLogWriter.open(this.logDir, { forceSync: this.options.forceSync, maxRounds: this.log.maxRounds });
     this.schedule = new SnapshotSchedule({
       snapCount: this.options.snapCount,
       rollLog: () => this.writer?.rollLog(),

@@ -5,7 +5,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TxnLogReader } from '../../src/persist/txn-log-reader.js';
-import { PipelinedLogWriter } from '../../src/persist/wiring/pipelined-log.js';
+import { TxnLogWriter } from '../../src/persist/txn-log.js';
 import { SyncStage, type TxnLog } from '../../src/processor/sync.js';
 import { newRequest, type Request } from '../../src/processor/request.js';
 import { OpCode } from '../../src/proto/constants.js';
@@ -60,11 +60,11 @@ describe('sync stage with overlapping commits', () => {
   });
 });
 
-describe('pipelined log writer', () => {
+describe('txn log writer with overlapping rounds', () => {
   it('overlapping rounds and rolls read back complete and in zxid order', async () => {
     const dir = tempDir();
     dirs.push(dir);
-    const w = await PipelinedLogWriter.open(dir, { preallocBytes: 4096 });
+    const w = await TxnLogWriter.open(dir, { preallocBytes: 4096, maxRounds: 4 });
     const commits: Promise<void>[] = [];
     let zxid = 0n;
     for (let round = 0; round < 60; round++) {

@@ -3,13 +3,13 @@
 // is the writer's group commit (one write + one fdatasync for everything queued).
 import type { TxnHeader } from '../../proto/records/txn.js';
 import type { TxnLog } from '../../processor/sync.js';
-import type { PipelinedLogWriter } from './pipelined-log.js';
+import type { TxnLogWriter } from '../txn-log.js';
 import { DIGEST_VERSION } from '../types.js';
 import type { DigestPredictor } from './digest-predictor.js';
 import type { SnapshotSchedule } from './snapshot-schedule.js';
 
 interface Attached {
-  writer: PipelinedLogWriter;
+  writer: TxnLogWriter;
   predictor: DigestPredictor;
   schedule: SnapshotSchedule;
 }
@@ -17,7 +17,7 @@ interface Attached {
 export class DurableTxnLog implements TxnLog {
   private parts: Attached | null = null;
 
-  /** Overlapping write + fdatasync rounds (see pipelined-log.ts); 1 = one fsync at a time. */
+  /** Overlapping write + fdatasync rounds (see txn-log.ts); 1 = one fsync at a time. */
   constructor(readonly maxRounds = 4) {}
 
   /** Recovery is async and the chain is built first: the parts arrive once the log is open. */

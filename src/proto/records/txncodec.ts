@@ -2,6 +2,7 @@
 import { OpCode } from '../constants.js';
 import type { Codec } from '../schema.js';
 import { encode, decode } from '../schema.js';
+import { JuteWriter } from '../jute.js';
 import {
   CheckVersionTxnRec,
   CloseSessionTxnRec,
@@ -37,6 +38,19 @@ export function txnCodec(type: number): Codec<any> {
   const c = txnCodecs.get(type);
   if (!c) throw new Error(`no txn record for type ${type}`);
   return c;
+}
+
+/** Scratch for encodeTxnView: every logged txn is encoded here, so none allocates a buffer. */
+const scratch = new JuteWriter(4096);
+
+/**
+ * Like encodeTxn, into a scratch buffer: the view is valid only until the next call, for a
+ * consumer that copies it at once (the txn log's append does).
+ */
+export function encodeTxnView(type: number, txn: unknown): Buffer {
+  scratch.reset();
+  if (txn !== null && txn !== undefined) txnCodec(type).write(scratch, txn);
+  return scratch.written();
 }
 
 /** Bytes of a txn record of `type`; a closeSession without a record encodes as nothing. */
