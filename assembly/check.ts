@@ -16,15 +16,21 @@ export function checkTable(): u32 {
   pairs = 0;
   recursive = 0;
   let live: u32 = 0;
+  let interned: u32 = 0;
   const limit = paths.pathIdLimit();
   for (let id: u32 = 1; id < limit; id++) {
-    if (!paths.pathLive(id)) continue;
-    live++;
+    if (!paths.pathInterned(id)) continue;
+    interned++;
     if (!paths.inTable(id)) return 1;
+    if (!paths.pathLive(id)) {
+      if (paths.recursiveCount(id) != 0) return 5; // a retired path holds nothing
+      continue;
+    }
+    live++;
     const bad = checkPath(id);
     if (bad) return bad;
   }
-  if (live != paths.pathCount()) return 2;
+  if (live != paths.pathCount() || interned != paths.internedCount()) return 2;
   if (pairs != table.totalWatches) return 3;
   if (recursive != table.recursiveQty) return 4;
   return checkWatchers();

@@ -1,10 +1,18 @@
 // Path interning: the UTF-8 bytes of each watched path get a small integer id, found through an
 // open-addressing table of ids keyed by a hash of the bytes. Per id a 16-byte record:
 //   [bytes ptr][hash][watcher set handle][recursive pair count]
-// The bytes live in their own block [len u32][bytes]. An id exists only while some watch refers
-// to it: when its watcher set empties the id is unlinked, its bytes freed and the id pushed on a
-// free list, so churn reuses ids instead of growing the tables. (Watchers' own sets may still name
-// a freed or reused id; they treat the path's watcher set as the truth — see table.ts.)
+// The bytes live in their own block [len u32][bytes]. A path is "live" (watched) while its watcher
+// set is non-empty. When the set empties the path is only retired: it stays interned (record,
+// bytes, table slot), so the removal touches nothing but its own record. Retired paths are
+// reclaimed in bulk by sweep() (bytes freed, ids pushed on a free list, the table rebuilt from
+// the interned ones) once they outnumber the live ones three to one, or when an intern would
+// otherwise grow the tables. Why: unlinking one path from the table costs a cache miss for its
+// slot plus one per probe-chain neighbour moved back (each read's hash is in its record), ~200 ns
+// per path at a million paths (bench/watch shape C); a sweep walks the records in order and
+// rebuilds the table with independent stores, which the CPU overlaps. A retired path that gets a
+// watch again is simply live again. Churn reuses ids instead of growing the tables.
+// (Watchers' own sets may still name a freed or reused id; they treat the path's watcher set as
+// the truth — see table.ts.)
 // Ancestors are not interned: the trigger walk looks each prefix up by hash instead, so a watch on
 // a deep path costs one record, not one per level.
 import { alloc, allocZeroed, free } from './mem';
@@ -24,7 +32,14 @@ let freeHead: u32 = 0; // free ids are chained through their hash field
 
 let table: usize = 0;
 let tableCap: u32 = 0;
+/** Paths with a non-empty watcher set. */
 let live: u32 = 0;
+/** Paths holding an id: live plus retired (emptied, not yet swept). */
+let interned: u32 = 0;
+
+/** Retired paths are swept once they exceed both this and RETIRED_RATIO x the live ones. */
+const SWEEP_MIN: u32 = 4096;
+const RETIRED_RATIO: u32 = 3;
 
 /** Bytes block reserved for the path being interned; freed by recover() after a trap. */
 let pendingBytes: usize = 0;
@@ -48,16 +63,24 @@ let pendingBytes: usize = 0;
   return load<u32>(rec(id), F_BYTES);
 }
 
-/** Number of interned (watched) paths. */
+/** Number of live (watched) paths. */
 export function pathCount(): u32 {
   return live;
+}
+/** Number of interned paths, retired ones included (for the consistency check). */
+export function internedCount(): u32 {
+  return interned;
 }
 /** One past the highest id ever handed out (ids below it may be free). */
 export function pathIdLimit(): u32 {
   return nextId;
 }
-/** True when `id` names a live path. */
+/** True when `id` names a live path: interned, with watchers. */
 export function pathLive(id: u32): bool {
+  return pathInterned(id) && pathSet(id) != 0;
+}
+/** True when `id` names an interned path, live or retired: its bytes and table slot are valid. */
+export function pathInterned(id: u32): bool {
   return id > 0 && id < nextId && bytesPtr(id) != 0;
 }
 /** Address of the path's UTF-8 bytes. */
@@ -101,13 +124,22 @@ export function lookup(p: usize, n: u32, h: u32): u32 {
  * Each growth is allocate-copy-free, so a trap leaves the tables as they were.
  */
 export function reserveNewPath(n: u32): void {
+  if (tablesFull() && (interned - live) * 8 >= interned) sweep(); // reclaim rather than grow
   if (freeHead == 0 && nextId >= recCap) growRecs();
-  if (<u64>(live + 1) * 4 > <u64>tableCap * 3) growTable();
+  if (<u64>(interned + 1) * 4 > <u64>tableCap * 3) growTable();
   recoverPaths(); // normally a no-op: JS calls recover() after every trap
   pendingBytes = alloc(4 + <usize>n);
 }
 
-/** Interns the `n` bytes at `p` (absent, reserved) with an empty watcher set. Never allocates. */
+/** True when interning one more path would grow the records or the table. */
+function tablesFull(): bool {
+  return (freeHead == 0 && nextId >= recCap) || <u64>(interned + 1) * 4 > <u64>tableCap * 3;
+}
+
+/**
+ * Interns the `n` bytes at `p` (absent, reserved) with an empty watcher set; the caller's insert
+ * makes it live (pathFilled). Never allocates.
+ */
 export function intern(p: usize, n: u32, h: u32): u32 {
   const id = nextPathId();
   if (id == freeHead) freeHead = load<u32>(rec(id), F_HASH);
@@ -122,22 +154,52 @@ export function intern(p: usize, n: u32, h: u32): u32 {
   store<u32>(r, 0, F_SET);
   store<u32>(r, 0, F_RECURSIVE);
   tablePut(id, h);
-  live++;
-  publishPathCount(live);
+  interned++;
   return id;
 }
 
-/** Forgets a path whose watcher set is empty: unlink, free bytes, recycle the id. */
-export function unintern(id: u32): void {
-  tableDelete(id);
-  free(bytesPtr(id));
-  const r = rec(id);
-  store<u32>(r, 0, F_BYTES);
-  store<u32>(r, 0, F_SET); // callers emptied it; addWatchId's fast path relies on a zero set here
-  store<u32>(r, freeHead, F_HASH);
-  freeHead = id;
+/** Path `id` (interned) got its first watcher: it is live (again). */
+export function pathFilled(): void {
+  live++;
+  publishPathCount(live);
+}
+
+/**
+ * Path `id`'s watcher set just emptied (the caller stored 0): it is retired, not unlinked (see
+ * the top of this file). Removal exports call maybeSweep() once they are done.
+ */
+export function pathEmptied(): void {
   live--;
   publishPathCount(live);
+}
+
+/** Sweeps when retired paths outnumber live ones RETIRED_RATIO to one (and SWEEP_MIN). */
+export function maybeSweep(): void {
+  const retired = interned - live;
+  if (retired > SWEEP_MIN && retired > <u64>live * RETIRED_RATIO) sweep();
+}
+
+/**
+ * Reclaims every retired path: frees its bytes, pushes its id on the free list, then rebuilds the
+ * table from the paths still interned. O(ids + table slots), never allocates; amortised over the
+ * removals that retired at least an eighth of the interned paths (a quarter, from maybeSweep).
+ */
+export function sweep(): void {
+  for (let id: u32 = 1; id < nextId; id++) {
+    const r = rec(id);
+    const b = <usize>load<u32>(r, F_BYTES);
+    if (b == 0 || load<u32>(r, F_SET) != 0) continue;
+    free(b);
+    store<u32>(r, 0, F_BYTES);
+    store<u32>(r, freeHead, F_HASH);
+    freeHead = id;
+    interned--;
+  }
+  memory.fill(table, 0, <usize>tableCap << 2);
+  for (let id: u32 = 1; id < nextId; id++) {
+    const r = rec(id);
+    if (load<u32>(r, F_BYTES) != 0) tablePut(id, load<u32>(r, F_HASH));
+  }
 }
 
 /** Frees a bytes block reserved by an operation that trapped before using it. */
@@ -163,26 +225,6 @@ function tablePut(id: u32, h: u32): void {
   let i = h & mask;
   while (load<u32>(table + (<usize>i << 2)) != 0) i = (i + 1) & mask;
   store<u32>(table + (<usize>i << 2), id);
-}
-
-/** Removes `id` from the table by backward-shift deletion (linear probing, no tombstones). */
-function tableDelete(id: u32): void {
-  const mask = tableCap - 1;
-  let i = load<u32>(rec(id), F_HASH) & mask;
-  while (load<u32>(table + (<usize>i << 2)) != id) i = (i + 1) & mask;
-  let j = i;
-  while (true) {
-    j = (j + 1) & mask;
-    const other = load<u32>(table + (<usize>j << 2));
-    if (other == 0) break;
-    const k = load<u32>(rec(other), F_HASH) & mask;
-    const stays = i <= j ? i < k && k <= j : i < k || k <= j;
-    if (!stays) {
-      store<u32>(table + (<usize>i << 2), other);
-      i = j;
-    }
-  }
-  store<u32>(table + (<usize>i << 2), 0);
 }
 
 function growRecs(): void {

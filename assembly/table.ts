@@ -83,12 +83,12 @@ export function addWatch(n: u32, w: u32, mode: u32): i32 {
  * that reports FRESH, which is how JS knows its cached id still names the same path.
  */
 export function addWatchId(id: u32, w: u32, mode: u32): i32 {
-  // A bitset set means a live path (unintern zeroes the set), so the fast path needs no pathLive.
+  // A bitset set means a live path (freed and retired ids have a zero set): no pathLive needed.
   if (id < paths.pathIdLimit() && w < watchers.watcherCap()) {
     const fast = addToBits(id, w, mode);
     if (fast >= 0) return fast;
   }
-  if (!paths.pathLive(id)) return STALE;
+  if (!paths.pathInterned(id)) return STALE; // a retired path is still the same path: revive it
   watchers.ensureWatcher(w);
   return addKnown(id, w, mode);
 }
@@ -147,7 +147,9 @@ function addMode(id: u32, w: u32, e: u32, mode: u32): i32 {
 
 /** Links a new pair into both indexes (room was reserved in both). */
 function insertPair(id: u32, w: u32, mode: u32): void {
-  paths.setPathSet(id, setInsert(paths.pathSet(id), (w << PSHIFT) | mode, PSHIFT));
+  const h = paths.pathSet(id);
+  if (h == 0) paths.pathFilled();
+  paths.setPathSet(id, setInsert(h, (w << PSHIFT) | mode, PSHIFT));
   watchers.setWatcherSet(w, vecPush(watchers.watcherSet(w), id));
   const state = watchers.watcherState(w);
   if (!(state & watchers.REGISTERED)) connections++;
@@ -253,15 +255,16 @@ export function removeWatch(n: u32, w: u32, mode: u32): i32 {
   }
   dropFromPath(id, w);
   dropLive(w);
+  paths.maybeSweep();
   return 1;
 }
 
-/** Removes watcher `w`'s pair from path `id`, forgetting the path when it empties. */
+/** Removes watcher `w`'s pair from path `id`, retiring the path when it empties. */
 function dropFromPath(id: u32, w: u32): void {
   const h = setRemove(paths.pathSet(id), w, PSHIFT);
   paths.setPathSet(id, h);
   totalWatches--;
-  if (h == 0) paths.unintern(id);
+  if (h == 0) paths.pathEmptied();
 }
 
 /** One live pair of `w` is gone; like ZooKeeper's unwatch, the last one unregisters it. */
@@ -290,6 +293,7 @@ export function removeWatcher(w: u32): void {
     for (let k: u32 = 0; k < n; k++) dropPairIfLive(vecAt(ws, k), w);
   }
   unregister(w);
+  paths.maybeSweep();
 }
 
 /**
@@ -309,6 +313,7 @@ export function removeWatcherSome(w: u32, budget: i32): i32 {
     budget--;
   }
   unregister(w);
+  paths.maybeSweep();
   return budget;
 }
 
@@ -321,7 +326,7 @@ function dropPairIfLive(id: u32, w: u32): bool {
   if (e & RECURSIVE) countRecursive(id, -1);
   paths.setPathSet(id, h);
   totalWatches--;
-  if (h == 0) paths.unintern(id);
+  if (h == 0) paths.pathEmptied();
   return true;
 }
 

@@ -29,7 +29,7 @@ export function trigger(n: u32, type: i32, zxid: i64, nSuppress: u32): i32 {
  * crossing from JS, and neither validation nor the hash lookup is needed. STALE when not live.
  */
 export function triggerId(id: u32, type: i32, zxid: i64, nSuppress: u32): i32 {
-  if (!paths.pathLive(id)) return table.STALE;
+  if (!paths.pathInterned(id)) return table.STALE; // retired: still this path, with no watchers
   const n = paths.pathLength(id);
   memory.copy(inputPtr(), paths.pathBytes(id), n);
   return fire(id, n, type, zxid, nSuppress);
@@ -44,9 +44,10 @@ function fire(id: u32, n: u32, type: i32, zxid: i64, nSuppress: u32): i32 {
   reserveOutput(id, n, walk);
   // Nothing below allocates.
   listed = 0;
-  if (id) fireExact(id, marking, base);
+  if (id && paths.pathSet(id) != 0) fireExact(id, marking, base);
   if (walk) fireAncestors(n, base);
   writeFrame(type, zxid, n);
+  paths.maybeSweep();
   return listed;
 }
 
@@ -86,7 +87,7 @@ function fireExact(id: u32, marking: bool, base: u32): void {
     fireBits(h, marking, base);
     setFree(h);
     paths.setPathSet(id, 0);
-    paths.unintern(id);
+    paths.pathEmptied();
     return;
   }
   if (isInline(h)) {
@@ -94,7 +95,7 @@ function fireExact(id: u32, marking: bool, base: u32): void {
     const keep = fireEntry(e, marking, base);
     if (keep == 0) {
       paths.setPathSet(id, 0);
-      paths.unintern(id);
+      paths.pathEmptied();
     } else if (keep != e) paths.setPathSet(id, (keep << 1) | 1);
     return;
   }
@@ -113,7 +114,7 @@ function fireExact(id: u32, marking: bool, base: u32): void {
   blockDropped(h, removed);
   const next = setRepair(h, table.PSHIFT);
   paths.setPathSet(id, next);
-  if (next == 0) paths.unintern(id);
+  if (next == 0) paths.pathEmptied();
 }
 
 /**

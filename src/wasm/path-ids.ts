@@ -18,10 +18,15 @@
 // got slower than sending the bytes (E add 454 -> 600 ns, E trigger 10 -> 16 ns per fired watch;
 // capping the Map at 4,096 entries did not help). So the cache switches itself off (and lets go of
 // its entries) when it fills up, and back on once the core's path count is small again.
+// It also switches off when the core holds many more paths than it could cache even though few
+// strings repeat (a million sessions with a path each, shape C): then every add missed the cache,
+// and a miss on a string V8 has never hashed probes its whole string table (~100 ns at 1M paths).
 /** Most strings cached at once (a Map this size stays in the CPU caches). */
 export const MAX_ENTRIES = 4096;
 /** The cache comes back on when the core holds fewer paths than this. */
 const BACK_ON = MAX_ENTRIES >>> 1;
+/** The cache goes off when the core holds this many paths, however few strings repeat. */
+const OFF_AT = MAX_ENTRIES * 2;
 
 /** A dictionary-mode object: no prototype, so no key can hit an inherited property. */
 type Ids = Record<string, number | undefined>;
@@ -63,6 +68,9 @@ export class PathIdCache {
     if (!this.on) {
       if (paths >= BACK_ON) return;
       this.on = true;
+    } else if (paths >= OFF_AT) {
+      this.off();
+      return;
     }
     if (fresh) {
       this.forget(id);
