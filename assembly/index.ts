@@ -2,7 +2,7 @@
 // that JS writes at inputPtr(); lists come back as u32 ids at outputPtr(); the notification frame
 // at framePtr(). See src/wasm/watchcore.ts for the typed view of these exports.
 import { setSeed } from './hash';
-import { initPaths, recoverPaths, pathCount, pathIdLimit, pathLive, pathBytes, pathLength } from './paths';
+import { initPaths, recoverPaths, pathCount, pathIdLimit, pathLive, pathBytes, pathLength, setSweepMin } from './paths';
 import { initWatchers, watcherCap } from './watchers';
 import { initIo } from './io';
 import { heapBytes as heapBytesNow } from './mem';
@@ -12,7 +12,7 @@ export { inputPtr, inputCap, framePtr, outputPtr, outputCap, ensureInput, ensure
 export { addWatch, addWatchId, containsWatch, removeWatch, removeWatcher, removeWatcherSome } from './table';
 export { trigger, triggerId } from './trigger';
 export { reportWatcher, reportPath, reportCursor, pairModes } from './report';
-export { pathIdLimit, pathLive, pathBytes, pathLength };
+export { pathIdLimit, pathLive, pathBytes, pathLength, setSweepMin };
 export { validPath } from './validate';
 export { checkTable } from './check';
 

@@ -37,8 +37,11 @@ let live: u32 = 0;
 /** Paths holding an id: live plus retired (emptied, not yet swept). */
 let interned: u32 = 0;
 
-/** Retired paths are swept once they exceed both this and RETIRED_RATIO x the live ones. */
-const SWEEP_MIN: u32 = 4096;
+/**
+ * Retired paths are swept once they exceed both this and RETIRED_RATIO x the live ones. Tests
+ * lower it (setSweepMin) so that nearly every removal sweeps.
+ */
+let sweepMin: u32 = 4096;
 const RETIRED_RATIO: u32 = 3;
 
 /** Bytes block reserved for the path being interned; freed by recover() after a trap. */
@@ -176,7 +179,11 @@ export function pathEmptied(): void {
 /** Sweeps when retired paths outnumber live ones RETIRED_RATIO to one (and SWEEP_MIN). */
 export function maybeSweep(): void {
   const retired = interned - live;
-  if (retired > SWEEP_MIN && retired > <u64>live * RETIRED_RATIO) sweep();
+  if (retired > sweepMin && retired > <u64>live * RETIRED_RATIO) sweep();
+}
+
+export function setSweepMin(n: u32): void {
+  sweepMin = n;
 }
 
 /**

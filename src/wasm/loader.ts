@@ -17,6 +17,12 @@ export interface WatchCoreOptions {
   build?: WatchCoreBuild;
   /** Memory cap in 64 KiB pages (at most the module's 32768 = 2 GiB). */
   maximumPages?: number;
+  /**
+   * Emptied paths are reclaimed in bulk once more than this many wait (default 4096, and only
+   * when they outnumber the live ones 3 to 1; assembly/paths.ts). Tests set 0 so that nearly
+   * every removal runs the sweep.
+   */
+  sweepMin?: number;
 }
 
 export interface WatchCoreInstance {
@@ -81,6 +87,7 @@ export function instantiateWatchCore(opts: WatchCoreOptions = {}): WatchCoreInst
   const instance = new WebAssembly.Instance(watchCoreModule(opts.build), { env });
   const exports = sameShape(instance.exports) as unknown as WatchCoreExports;
   exports.init((Math.random() * 0x100000000) >>> 0);
+  if (opts.sweepMin !== undefined) exports.setSweepMin(opts.sweepMin >>> 0);
   return { exports, memory };
 }
 

@@ -41,6 +41,8 @@ export interface WatchCoreExports {
   pathLive(pathId: number): number;
   pathBytes(pathId: number): number;
   pathLength(pathId: number): number;
+  /** Retired (emptied) paths are swept once more than this many wait (assembly/paths.ts); for tests. */
+  setSweepMin(paths: number): void;
   validPath(ptr: number, len: number): number;
   /** 0 when every table invariant holds, else the number of the first broken one (check.ts). */
   checkTable(): number;

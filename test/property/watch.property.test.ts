@@ -136,8 +136,9 @@ function sameReports(a: WatchManager, b: WatchManager): void {
   expect(norm(a.watchesByPath())).toEqual(norm(b.watchesByPath()));
 }
 
-function run(build: WatchCoreBuild, ops: Op[]): WasmWatchManager {
-  const wasm = { data: new WasmWatchManager({ build }), child: new WasmWatchManager({ build }) };
+/** sweepMin 0: emptied paths are swept at nearly every removal instead of waiting (paths.ts). */
+function run(build: WatchCoreBuild, ops: Op[], sweepMin?: number): WasmWatchManager {
+  const wasm = { data: new WasmWatchManager({ build, sweepMin }), child: new WasmWatchManager({ build, sweepMin }) };
   // (checkConsistency walks the whole table after every step: the core's own invariants.)
   const ref = { data: new ReferenceWatchManager(), child: new ReferenceWatchManager() };
   for (const op of ops) {
@@ -158,8 +159,8 @@ function run(build: WatchCoreBuild, ops: Op[]): WasmWatchManager {
  * side with WatchMemoryError, in which case the reference does not apply it — the tables must
  * still agree, so a failed call changed nothing.
  */
-function runCapped(build: WatchCoreBuild, pages: number, ops: Op[]): number {
-  const wasm = { data: new WasmWatchManager({ build, maximumPages: pages }), child: new WasmWatchManager({ build }) };
+function runCapped(build: WatchCoreBuild, pages: number, ops: Op[], sweepMin?: number): number {
+  const wasm = { data: new WasmWatchManager({ build, maximumPages: pages, sweepMin }), child: new WasmWatchManager({ build }) };
   const ref = { data: new ReferenceWatchManager(), child: new ReferenceWatchManager() };
   let failures = 0;
   const step = (op: Op) => {
@@ -184,6 +185,9 @@ function runCapped(build: WatchCoreBuild, pages: number, ops: Op[]): number {
   return failures;
 }
 
+/** The default sweep threshold, or 0: emptied paths reclaimed at nearly every removal. */
+const sweepArb = fc.constantFrom<number | undefined>(undefined, 0);
+
 describe.each<WatchCoreBuild>(['release', 'debug'])('WASM core (%s build) vs reference', (build) => {
   it('agrees when memory runs out (failed calls change nothing)', () => {
     let failures = 0;
@@ -191,8 +195,8 @@ describe.each<WatchCoreBuild>(['release', 'debug'])('WASM core (%s build) vs ref
     const bulkArb = fc.record({ k: fc.constant('bulk' as const), w: watcherArb, n: fc.integer({ min: 3000, max: 12000 }), tag: fc.integer({ min: 0, max: 3 }) });
     const ops = fc.array(fc.oneof({ weight: 3, arbitrary: single }, { weight: 1, arbitrary: bulkArb }), { minLength: 5, maxLength: 25, size: 'max' });
     fc.assert(
-      fc.property(fc.integer({ min: 17, max: 22 }), ops, (pages, list) => {
-        failures += runCapped(build, pages, list);
+      fc.property(fc.integer({ min: 17, max: 22 }), ops, sweepArb, (pages, list, sweepMin) => {
+        failures += runCapped(build, pages, list, sweepMin);
       }),
       { numRuns: 8, endOnFailure: true },
     );
@@ -200,15 +204,16 @@ describe.each<WatchCoreBuild>(['release', 'debug'])('WASM core (%s build) vs ref
   });
 
   it('agrees on random operation sequences', () => {
-    fc.assert(fc.property(fc.array(opArb, { minLength: 10, maxLength: 80, size: 'max' }), (ops) => void run(build, ops)), { numRuns: 150 });
+    const ops = fc.array(opArb, { minLength: 10, maxLength: 80, size: 'max' });
+    fc.assert(fc.property(ops, sweepArb, (list, sweepMin) => void run(build, list, sweepMin)), { numRuns: 150 });
   });
 
   it('agrees while memory grows (bulk adds, long paths)', () => {
     let grew = 0;
     const ops = fc.array(fc.oneof({ weight: 3, arbitrary: opArb }, { weight: 1, arbitrary: bigOpArb }), { minLength: 10, maxLength: 30, size: 'max' });
     fc.assert(
-      fc.property(ops, (list) => {
-        const m = run(build, list);
+      fc.property(ops, sweepArb, (list, sweepMin) => {
+        const m = run(build, list, sweepMin);
         if (m.memoryBytes() > 16 * 65536) grew++;
       }),
       { numRuns: 6 },
