@@ -48,6 +48,9 @@ export function rowSpecs(plan: Plan): RowSpec[] {
     rows.push({ scenario, id, metric: 'p50', label: 'write → last notification p50', unit: 'ms', better: 'lower', target: { kind: 'ratio', min: 3 } });
     rows.push({ scenario, id, metric: 'p99', label: 'p99', unit: 'ms', better: 'lower' });
     rows.push({ scenario, id, metric: 'max', label: 'max', unit: 'ms', better: 'lower' });
+    rows.push({ scenario, id, metric: 'firstP50', label: 'write → first notification p50', unit: 'ms', better: 'lower' });
+    rows.push({ scenario, id, metric: 'serverCpuMs', label: 'server CPU per round, write → last notification', unit: 'ms', better: 'lower' });
+    rows.push({ scenario, id, metric: 'genCpuMs', label: 'generator CPU per round (all processes), same span', unit: 'ms', better: 'lower' });
   }
   const s = plan.storm;
   const storm = `2. watch storm, ${s.sessions} sessions × ${s.k} watches on ${s.znodes} znodes, ${s.durationMs / 1000} s`;

@@ -7,6 +7,10 @@ import type { Command, FanEvent, WorkerReply } from './worker.js';
 
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'worker.js');
 const COMMAND_TIMEOUT_MS = 15 * 60_000;
+/** run.js --gen-cpu-prof DIR sets this: every generator process writes a V8 .cpuprofile there. */
+const profDir = (): string | undefined => process.env.WK_GEN_CPU_PROF;
+/** A profiled generator exits by itself on disconnect (writing its profile); killed if it lingers. */
+const PROF_EXIT_GRACE_MS = 10_000;
 
 interface Waiter {
   resolve: (r: WorkerReply) => void;
@@ -22,7 +26,9 @@ class GeneratorProcess {
   onFan: (e: FanEvent) => void = () => {};
 
   constructor(index: number) {
-    this.child = fork(WORKER, [String(index)], { execArgv: ['--max-old-space-size=4096'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const dir = profDir();
+    const prof = dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
+    this.child = fork(WORKER, [String(index)], { execArgv: ['--max-old-space-size=4096', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (m: WorkerReply | FanEvent) => this.message(m));
     this.child.on('exit', (code) => this.failAll(new Error(`generator ${index} exited (${code})`)));
   }
@@ -79,7 +85,8 @@ export class GeneratorPool {
 
   close(): void {
     for (const p of this.procs) if (p.child.connected) p.child.disconnect();
-    for (const p of this.procs) p.child.kill('SIGKILL');
+    if (!profDir()) for (const p of this.procs) p.child.kill('SIGKILL');
+    else for (const p of this.procs) setTimeout(() => p.child.kill('SIGKILL'), PROF_EXIT_GRACE_MS).unref();
   }
 }
 

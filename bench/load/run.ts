@@ -2,7 +2,10 @@
 //
 //   node dist/bench/load/run.js [--quick] [--json FILE] [--out DIR] [--only ID,...] [--servers watchkeeper,zookeeper]
 //                               [--workers N] [--force-sync] [--cpu-prof DIR] [--wk-root DIR] [--replot FILE.json]
-//                               [--wk-node-flags "FLAGS"]
+//                               [--wk-node-flags "FLAGS"] [--gen-cpu-prof DIR]
+//
+// --gen-cpu-prof writes a V8 CPU profile of every load-generator process to DIR (summarise one with
+// `node dist/bench/load/cpuprofile.js FILE`), to check what the generator itself costs.
 //
 // --wk-root runs the watchkeeper build in DIR/dist (e.g. an exported commit built on its own) instead
 // of this checkout's dist, so a run is not disturbed by concurrent rebuilds of the work tree.
@@ -55,6 +58,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === '--wk-root') o.wkRoot = resolve(next());
     else if (a === '--replot') o.replot = resolve(next());
     else if (a === '--wk-node-flags') o.wkNodeFlags = next().split(' ').filter((f) => f !== '');
+    else if (a === '--gen-cpu-prof') process.env.WK_GEN_CPU_PROF = resolve(next()); // read by pool.ts in forks
     else throw new Error(`unknown argument ${a}; see the header of bench/load/run.ts`);
   }
   return o;

@@ -67,7 +67,12 @@ async function withPool<T>(env: Env, fn: (pool: GeneratorPool, admin: Session) =
 
 // ---- 1. fan-out ----
 
-/** One setData on a znode watched by every session; time from issuing it to the last notification. */
+/**
+ * One setData on a znode watched by every session; time from issuing it to the last notification.
+ * Besides the latency, each round records where the time went: write → first notification, and
+ * the CPU the server and the generator spent from the write to the last notification (the
+ * generator's measured in-process, the server's from /proc in 10 ms ticks, so averaged over rounds).
+ */
 export function fanOut(env: Env, watchers: number, rounds: number, warmup: number): Promise<ScenarioRun> {
   return withPool(env, async (pool, admin) => {
     await createAll(admin, ['/fan'], DATA_100);
@@ -76,16 +81,21 @@ export function fanOut(env: Env, watchers: number, rounds: number, warmup: numbe
     env.log(`  ${watchers} sessions open in ${Date.now() - t} ms`);
     const per = shares(watchers, pool.size);
     // Unmeasured rounds first: the JVM (and V8) compile the hot paths during the first writes.
-    for (let r = 0; r < warmup; r++) await fanRound(pool, admin, per);
+    for (let r = 0; r < warmup; r++) await fanRound(env, pool, admin, per);
     const run = await measured(env, pool, async () => {
-      const lat: number[] = [];
-      for (let r = 0; r < rounds; r++) lat.push(await fanRound(pool, admin, per));
-      return lat;
+      const out: FanRound[] = [];
+      for (let r = 0; r < rounds; r++) out.push(await fanRound(env, pool, admin, per));
+      return out;
     });
-    const ms = run.value.map((us) => us / 1000);
+    const ms = run.value.map((f) => f.lastUs / 1000);
+    const mean = (k: keyof FanRound): number => run.value.reduce((a, f) => a + f[k], 0) / run.value.length / 1000;
     return {
-      metrics: { p50: quantileOf(ms, 0.5), p99: quantileOf(ms, 0.99), max: Math.max(...ms), rounds: ms.length },
-      dists: { rounds: run.value },
+      metrics: {
+        p50: quantileOf(ms, 0.5), p99: quantileOf(ms, 0.99), max: Math.max(...ms), rounds: ms.length,
+        firstP50: quantileOf(run.value.map((f) => f.firstUs / 1000), 0.5),
+        serverCpuMs: mean('serverCpuUs'), genCpuMs: mean('genCpuUs'),
+      },
+      dists: { rounds: run.value.map((f) => f.lastUs) },
       genCpuPct: run.genCpuPct,
       serverCpuPct: run.serverCpuPct,
       notes: [],
@@ -93,23 +103,39 @@ export function fanOut(env: Env, watchers: number, rounds: number, warmup: numbe
   });
 }
 
-async function fanRound(pool: GeneratorPool, admin: Session, per: number[]): Promise<number> {
-  const events: FanEvent[] = [];
+/** One round, times from issuing the write (µs). */
+interface FanRound {
+  firstUs: number;
+  lastUs: number;
+  serverCpuUs: number;
+  genCpuUs: number;
+}
+
+async function fanRound(env: Env, pool: GeneratorPool, admin: Session, per: number[]): Promise<FanRound> {
+  const events: FanEvent[] = new Array(pool.size);
+  let done = 0;
   const all = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fan-out round: only ${events.length} generators finished`)), ROUND_TIMEOUT_MS);
-    pool.procs.forEach((p) => {
+    const timer = setTimeout(() => reject(new Error(`fan-out round: only ${done} generators finished`)), ROUND_TIMEOUT_MS);
+    pool.procs.forEach((p, i) => {
       p.onFan = (e) => {
-        events.push(e);
-        if (events.length === pool.size) clearTimeout(timer), resolve();
+        events[i] = e;
+        if (++done === pool.size) clearTimeout(timer), resolve();
       };
     });
   });
   await pool.each(() => ({ op: 'armData', path: '/fan' }));
+  const cpu0 = processCpuUs(env.server.pid);
   const t0 = nowUs();
   admin.send(OpCode.setData, Body.setData('/fan', DATA_100), null);
   await all;
+  const serverCpuUs = processCpuUs(env.server.pid) - cpu0;
   if (events.some((e, i) => e.count < per[i]!)) throw new Error('fan-out: missing notifications');
-  return Math.max(...events.map((e) => e.lastUs)) - t0;
+  return {
+    firstUs: Math.min(...events.map((e) => e.firstUs)) - t0,
+    lastUs: Math.max(...events.map((e) => e.lastUs)) - t0,
+    serverCpuUs,
+    genCpuUs: events.reduce((a, e) => a + e.cpuUs, 0),
+  };
 }
 
 // ---- 2. watch storm ----

@@ -24,18 +24,24 @@ export interface WorkerReply {
   cpuUs: number;
 }
 
-/** Unsolicited: every session of this worker saw the fan-out notification. */
+/**
+ * Unsolicited: every session of this worker saw the fan-out notification. firstUs/lastUs are when
+ * the first and the last arrived; cpuUs is this process's CPU from the end of arming to the last
+ * one (the generator's own cost of receiving the fan-out, reported beside the server's).
+ */
 export interface FanEvent {
   event: 'fan';
   count: number;
+  firstUs: number;
   lastUs: number;
+  cpuUs: number;
 }
 
 const SETUP_PARALLEL = 200;
 const PATHS_PER_PACKET = 1000;
 
 let sessions: Session[] = [];
-let fan = { count: 0, lastUs: 0 };
+let fan = { count: 0, firstUs: 0, lastUs: 0, cpu0: 0 };
 
 function cpuUs(): number {
   const u = process.cpuUsage();
@@ -73,19 +79,25 @@ async function openSessions(n: number, ep: Endpoint, localBase: number): Promise
  * restarts, and when every session has seen NodeDataChanged the coordinator gets a FanEvent.
  */
 function armData(path: string): Promise<{ armed: number }> {
-  fan = { count: 0, lastUs: 0 };
+  fan = { count: 0, firstUs: 0, lastUs: 0, cpu0: 0 };
   const expected = sessions.length;
-  const onNotify = (type: number, p: string, at: number): void => {
-    if (p !== path) return;
-    fan.count++;
+  const want = Buffer.from(path);
+  const onNotify = (_type: number, b: Buffer, start: number, end: number, at: number): void => {
+    if (end - start !== want.length || want.compare(b, start, end) !== 0) return;
+    if (fan.count++ === 0) fan.firstUs = at;
     if (at > fan.lastUs) fan.lastUs = at;
-    if (fan.count === expected) process.send!({ event: 'fan', count: fan.count, lastUs: fan.lastUs } satisfies FanEvent);
+    if (fan.count !== expected) return;
+    const e: FanEvent = { event: 'fan', count: fan.count, firstUs: fan.firstUs, lastUs: fan.lastUs, cpuUs: cpuUs() - fan.cpu0 };
+    process.send!(e);
   };
   const body = Body.getData(path, true);
   return inBatches(sessions, (s) => {
-    s.onNotify = onNotify;
+    s.onNotifyBytes = onNotify;
     return s.call(OpCode.getData, body);
-  }).then(() => ({ armed: expected }));
+  }).then(() => {
+    fan.cpu0 = cpuUs();
+    return { armed: expected };
+  });
 }
 
 /**
