@@ -15,19 +15,26 @@ function keyOf(acl: readonly ACL[]): string {
   return k;
 }
 
+function sameEntry(a: ACL, b: ACL): boolean {
+  return a.perms === b.perms && a.id.scheme === b.id.scheme && a.id.id === b.id.id;
+}
+
 export class AclTable {
   private readonly byKey = new Map<string, ACL[]>();
   private readonly refs = new Map<ACL[], bigint>();
   private readonly lists = new Map<bigint, ACL[]>();
   private nextRef = 1n;
+  /** The last one-entry list interned: creates repeat the same ACL, this skips building its key. */
+  private lastOne: ACL[] | null = null;
 
   /** The canonical array equal to `acl`, given a ref when first seen. */
   intern(acl: readonly ACL[]): ACL[] {
+    if (acl.length === 1 && this.lastOne !== null && sameEntry(acl[0]!, this.lastOne[0]!)) return this.lastOne;
     if (this.refs.has(acl as ACL[])) return acl as ACL[];
     const key = keyOf(acl);
-    const known = this.byKey.get(key);
-    if (known) return known;
-    return this.put(this.nextRef, [...acl], key);
+    const list = this.byKey.get(key) ?? this.put(this.nextRef, [...acl], key);
+    if (list.length === 1) this.lastOne = list;
+    return list;
   }
 
   /** Seeds a ref read from a snapshot (its number is kept so later snapshots agree with it). */
@@ -66,6 +73,7 @@ export class AclTable {
     this.refs.clear();
     this.lists.clear();
     this.nextRef = 1n;
+    this.lastOne = null;
   }
 
   get size(): number {

@@ -103,6 +103,9 @@ function idMatches(auth: Id, aclId: Id): boolean {
  */
 export function fixupACL(path: string, authIds: readonly Id[], acl: readonly ACL[]): ACL[] | null {
   void path; // kept for parity with ZooKeeper's signature (its exception names the path)
+  // Nearly every create carries one non-auth entry (OPEN_ACL_UNSAFE above all): the list needs no
+  // dedup or expansion, so it is kept as decoded instead of rebuilt (it is the request's own).
+  if (acl.length === 1 && acl[0]!.id.scheme !== 'auth') return isValidId(acl[0]!.id) ? (acl as ACL[]) : null;
   const unique = removeDuplicates(acl);
   if (unique.length === 0) return null;
   const out: ACL[] = [];
