@@ -15,7 +15,7 @@
 // the truth — see table.ts.)
 // Ancestors are not interned: the trigger walk looks each prefix up by hash instead, so a watch on
 // a deep path costs one record, not one per level.
-import { alloc, allocZeroed, free } from './mem';
+import { alloc, allocZeroed, free, shrinkInPlace } from './mem';
 import { bytesEqual } from './hash';
 import { publishPathCount } from './io';
 
@@ -176,7 +176,11 @@ export function pathEmptied(): void {
   publishPathCount(live);
 }
 
-/** Sweeps when retired paths outnumber live ones RETIRED_RATIO to one (and SWEEP_MIN). */
+/**
+ * Sweeps when retired paths outnumber live ones RETIRED_RATIO to one (and exceed sweepMin), so a
+ * table draining to empty pays for nearly all of its reclaiming as it goes: at most
+ * max(sweepMin, 3 x live) emptied paths ever wait.
+ */
 export function maybeSweep(): void {
   const retired = interned - live;
   if (retired > sweepMin && retired > <u64>live * RETIRED_RATIO) sweep();
@@ -202,11 +206,25 @@ export function sweep(): void {
     freeHead = id;
     interned--;
   }
+  shrinkTable();
   memory.fill(table, 0, <usize>tableCap << 2);
   for (let id: u32 = 1; id < nextId; id++) {
     const r = rec(id);
     if (load<u32>(r, F_BYTES) != 0) tablePut(id, load<u32>(r, F_HASH));
   }
+}
+
+/**
+ * Halves the table (in place: the allocator splits the tail off without allocating) while the
+ * interned paths would fill at most a quarter of the smaller one, so later sweeps and rebuilds
+ * of a drained table walk a table its size. The caller refills it.
+ */
+function shrinkTable(): void {
+  let cap = tableCap;
+  while (cap > 128 && <u64>interned * 4 <= <u64>(cap >>> 1)) cap >>>= 1;
+  if (cap == tableCap) return;
+  shrinkInPlace(table, <usize>cap << 2);
+  tableCap = cap;
 }
 
 /** Frees a bytes block reserved by an operation that trapped before using it. */

@@ -12,7 +12,7 @@ import { hashBytes } from './hash';
 import { inputPtr } from './io';
 import { setGet, setUpdate, setNeedsGrow, setGrow, setInsert, setRemove, removedEntry } from './idset';
 import { isBitset, bitsetPays, toBitset, fromBitset, entryBytesLimit } from './pathset';
-import { bitsCovers, bitsWiden, bitsCnt, bitsWords, bitsBase, wordAt, widenedBytes } from './bitset';
+import { BITSET, bitsCovers, bitsWiden, bitsCnt, bitsWords, bitsBase, wordAt, widenedBytes } from './bitset';
 import { vecFull, vecCount, vecIsInline, vecCnt, vecCap, vecGrow, vecSortUnique, vecSlots, vecPush, vecAppend, vecAt, vecPop, vecAfterPop, vecFree } from './vec';
 import * as paths from './paths';
 import * as watchers from './watchers';
@@ -290,10 +290,40 @@ export function removeWatcher(w: u32): void {
   const ws = watchers.watcherSet(w);
   if (liveCount(w) != 0) {
     const n = vecCount(ws);
-    for (let k: u32 = 0; k < n; k++) dropPairIfLive(vecAt(ws, k), w);
+    if (vecIsInline(ws)) dropPairIfLive(ws >>> 1, w);
+    else for (let k: u32 = 0; k < n; k += CHUNK) dropChunk(vecSlots(ws), k, min(n, k + CHUNK), w);
   }
   unregister(w);
   paths.maybeSweep();
+}
+
+/** Ids per prefetch pass: their sets' lines (~2 each) stay well inside L1. */
+const CHUNK: u32 = 32;
+/** Where the prefetch pass leaves what it read, so the optimizer keeps the loads. */
+let sink: u32 = 0;
+
+/**
+ * removeWatcher over entries [k, end) of a watcher's vector in two passes. The first only loads
+ * each path's set header and, for a bitset, the word holding `w`'s bit: the loads do not depend on
+ * each other, so the CPU overlaps their cache misses; the second pass then finds those lines in
+ * cache. A watcher of many big paths (bench/watch shape E: 1,000 paths of 1.3 KB bitsets spread
+ * over 130 MB) otherwise waits for two misses in a row per path.
+ */
+function dropChunk(s: usize, k: u32, end: u32, w: u32): void {
+  let acc: u32 = 0;
+  for (let i = k; i < end; i++) acc += touchPair(load<u32>(s + (<usize>i << 2)), w);
+  sink = acc;
+  for (let i = k; i < end; i++) dropPairIfLive(load<u32>(s + (<usize>i << 2)), w);
+}
+
+/** Reads (only) the lines dropPairIfLive(id, w) will need; ids in a vector are < pathIdLimit. */
+@inline function touchPair(id: u32, w: u32): u32 {
+  const h = paths.pathSet(id);
+  if (h == 0 || (h & 1) != 0) return h;
+  const head = load<u32>(h);
+  if (head != BITSET) return head;
+  const i = w - bitsBase(h);
+  return i < bitsWords(h) << 5 ? load<u32>(wordAt(h, i >>> 5)) : head;
 }
 
 /**
