@@ -13,7 +13,7 @@ import type { StatPersisted } from '../proto/records/data.js';
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, type ACL } from './acl.js';
 import { AclTable } from './acl-refs.js';
 import { ephemeralKind } from './ephemeral.js';
-import { childNameOf, createStat, emptyStat, parentOf, statOf, type DataNode } from './node.js';
+import { childNameOf, createStat, emptyStat, joinPath, parentOf, statOf, type DataNode } from './node.js';
 
 export class TreeError extends Error {
   constructor(readonly code: number, readonly path: string) {
@@ -195,7 +195,31 @@ export class DataTree {
     this.hashOut(node);
     this.nodes.delete(path);
     this.untrackOwner(path, node.stat.ephemeralOwner);
+    if (node.children.size > 0) this.dropDescendants(path, node);
     this.events.deleted(path, parentPath, zxid, node.acl, parent.acl);
+  }
+
+  /**
+   * A node deleted with children left only happens in replay over a fuzzy snapshot: the walk
+   * caught children created after this delete (their creates come later in the log). The live
+   * tree had no such children, so they go too rather than stay behind unreachable. Besides matching
+   * the live tree's digest, this keeps every node's parent ahead of it in `nodes`' insertion order,
+   * which the snapshot walk (persist/wiring/tree-image.ts) relies on.
+   */
+  private dropDescendants(path: string, node: DataNode): void {
+    const stack: Array<[string, DataNode]> = [[path, node]];
+    while (stack.length > 0) {
+      const [p, n] = stack.pop()!;
+      for (const name of n.children) {
+        const childPath = joinPath(p, name);
+        const child = this.nodes.get(childPath);
+        if (!child) continue;
+        this.hashOut(child);
+        this.nodes.delete(childPath);
+        this.untrackOwner(childPath, child.stat.ephemeralOwner);
+        stack.push([childPath, child]);
+      }
+    }
   }
 
   /** DataTree.setData: `version` is the new version prep computed. */

@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { OPEN_ACL_UNSAFE } from '../../../src/data/acl.js';
 import { DataTree } from '../../../src/data/tree.js';
+import { applyTxn } from '../../../src/data/apply.js';
+import { OpCode } from '../../../src/proto/constants.js';
 import { treeNodes, loadSnapshot } from '../../../src/persist/wiring/tree-image.js';
 import type { SnapshotNode } from '../../../src/persist/types.js';
 
@@ -71,5 +73,41 @@ describe('treeNodes', () => {
     const loaded = new DataTree();
     loadSnapshot(loaded, { zxid: 1n, dbid: -1n, sessions: new Map(), acls: new Map(), nodes: out, digest: null });
     for (const p of ['/a', '/b/new', '/c/late/child']) expect(loaded.get(p)?.data).toEqual(t.get(p)?.data);
+  });
+
+  it('a parent deleted and re-created during the walk replays into the live tree, parents first', () => {
+    // The walk writes /a and its child /a/x, then the log goes on: delete /a/x, delete /a,
+    // create /a, create /a/y; the walk (still running) also writes the new /a and /a/y. Replaying
+    // those txns over the loaded snapshot deletes /a while it holds /a/y "from the future".
+    const live = new DataTree();
+    live.createNode('/a', data('a'), OPEN_ACL_UNSAFE, 0n, -1, 1n, 1n);
+    live.createNode('/a/x', data('x'), OPEN_ACL_UNSAFE, 0n, -1, 2n, 1n);
+    live.lastProcessedZxid = 2n;
+    const txns: Array<[number, object]> = [
+      [OpCode.delete, { path: '/a/x' }],
+      [OpCode.delete, { path: '/a' }],
+      [OpCode.create, { path: '/a', data: data('a2'), acl: OPEN_ACL_UNSAFE, ephemeral: false, parentCVersion: -1 }],
+      [OpCode.create, { path: '/a/y', data: data('y'), acl: OPEN_ACL_UNSAFE, ephemeral: false, parentCVersion: -1 }],
+    ];
+    const hdr = (i: number, type: number) => ({ clientId: 1n, cxid: i, zxid: 3n + BigInt(i), time: 5n, type });
+    const out: SnapshotNode[] = [];
+    let applied = false;
+    for (const n of treeNodes(live)) {
+      out.push(copy(n));
+      if (!applied && n.path === '/a/x') {
+        txns.forEach(([type, txn], i) => applyTxn(live, hdr(i, type), txn));
+        applied = true;
+      }
+    }
+    const paths = out.map((n) => n.path);
+    expect(paths.filter((p) => p === '/a')).toHaveLength(2); // the old /a, then the re-created one
+    expect(paths.indexOf('/a/y')).toBeGreaterThan(paths.lastIndexOf('/a'));
+    const restored = new DataTree();
+    loadSnapshot(restored, { zxid: 2n, dbid: -1n, sessions: new Map(), acls: new Map(), nodes: out, digest: null });
+    txns.forEach(([type, txn], i) => applyTxn(restored, hdr(i, type), txn));
+    expect([...restored.nodes.keys()].sort()).toEqual([...live.nodes.keys()].sort());
+    expect([...restored.get('/a')!.children]).toEqual(['y']);
+    expect(restored.digest).toBe(live.digest);
+    expectParentsFirst(Array.from(treeNodes(restored), (n) => n.path));
   });
 });
