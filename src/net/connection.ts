@@ -36,6 +36,8 @@ type State = 'new' | 'connecting' | 'open' | 'closed';
 const CNXN_EXPIRY_INTERVAL = 10_000;
 
 const CONN = Symbol('watchkeeper.connection');
+/** Wall-clock ms when this module loaded; connection times are kept relative to it. */
+const WALL_BASE = Date.now();
 type OwnedSocket = Socket & { [CONN]: Connection };
 
 function onSocketData(this: OwnedSocket, chunk: Buffer): void {
@@ -61,12 +63,8 @@ export class Connection implements Client, OutputOwner {
   state: State = 'new';
   sessionId = 0n;
   sessionTimeout = 0;
-  readonly authIds: Id[];
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  readonly established = Date.now();
   readonly stats = new ConnectionStats();
-  /** Arrival time (elapsedMs) of the frame being dispatched: the request's createTime. */
+  /** Arrival time (elapsedMs, whole ms) of the frame being dispatched: the request's createTime. */
   frameArrivedAt = 0;
   /** Last socket activity (elapsedMs), for the connection expiry shown by dump. */
   private lastIoAt = elapsedMs();
@@ -78,11 +76,13 @@ export class Connection implements Client, OutputOwner {
   /** Frames read but not yet run (session setup, throttling); null when none wait. */
   private backlog: Waiting[] | null = null;
   private backlogHead = 0;
+  /** The ip auth id and those added by auth packets; made on first use (see authIds). */
+  private auth: Id[] | null = null;
+  /** Wall-clock ms at accept, less WALL_BASE: a small integer, where the time itself is a boxed double. */
+  private readonly openedAt = Date.now() - WALL_BASE;
 
   constructor(readonly socket: Socket, readonly watcherId: number, private readonly host: ConnectionHost) {
-    this.remoteAddress = socket.remoteAddress ?? '';
-    this.remotePort = socket.remotePort ?? 0;
-    this.authIds = connectionAuthIds(socket.remoteAddress);
+    void socket.remoteAddress; // Node caches the peer address on the socket, where it stays after a close
     this.out = new OutputBuffer(socket, host.flushQueue, this);
     socket.setNoDelay(true);
     (socket as OwnedSocket)[CONN] = this;
@@ -93,6 +93,28 @@ export class Connection implements Client, OutputOwner {
     // _final -> destroy over later ticks: several times the cost of a destroy); the connection
     // closes at once and its socket is destroyed by the flush queue's bounded pass.
     socket.on('end', onSocketEnd);
+  }
+
+  /**
+   * The identities ACLs are checked against: `ip:<address>` plus any added by auth packets (the
+   * caller may push to it). Made on first use, so an idle session carries no array for it.
+   */
+  get authIds(): Id[] {
+    return (this.auth ??= connectionAuthIds(this.socket.remoteAddress));
+  }
+
+  /** The peer's address: Node caches it on the socket at accept (it stays after a close). */
+  get remoteAddress(): string {
+    return this.socket.remoteAddress ?? '';
+  }
+
+  get remotePort(): number {
+    return this.socket.remotePort ?? 0;
+  }
+
+  /** Wall-clock time the connection was accepted (cons: est). */
+  get established(): number {
+    return WALL_BASE + this.openedAt;
   }
 
   get closed(): boolean {
@@ -179,8 +201,10 @@ export class Connection implements Client, OutputOwner {
   /** Socket data. Frames run at once unless earlier ones wait; the rest join the backlog. */
   receive(chunk: Buffer): void {
     if (this.state === 'closed') return;
-    const at = performance.now();
-    this.lastIoAt = Math.floor(at); // elapsedMs(), from the same clock read
+    // elapsedMs(): whole ms are all the latency counters use, and a small integer field stays
+    // unboxed where a fractional time would be a heap number per connection.
+    const at = elapsedMs();
+    this.lastIoAt = at;
     if (this.state === 'new' && this.tryFourLetter(chunk)) return;
     let frames: Buffer[];
     try {
