@@ -4,7 +4,10 @@
 //   node dist/bench/load/cpuprofile.js FILE.cpuprofile [topN] [--stall]
 //
 // --stall narrows the summary to the longest busy stretch (no idle sample): the worst stall;
-// --stall-with FN to the longest one in which function FN ran (e.g. removeWatcher for the close storm).
+// --stall-with FN to the longest one in which function FN ran (e.g. removeWatcher for the close storm);
+// --windows FILE to the samples inside the spans listed in FILE, one "fromUs toUs" per line on
+// CLOCK_MONOTONIC (run.js --fan-windows writes the fan-out rounds' spans; V8 stamps its samples on
+// the same clock), so a whole-run profile shows only what the server did during measured rounds.
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
@@ -22,11 +25,22 @@ interface Profile {
   timeDeltas: number[];
 }
 
+/** Which samples to count (all when absent). */
+type Keep = ((i: number) => boolean) | undefined;
+
 /** Self time (µs) per node id over samples [from, to), from the sample deltas. */
-function selfTimes(p: Profile, from = 0, to = p.samples.length): Map<number, number> {
+function selfTimes(p: Profile, from = 0, to = p.samples.length, keep?: Keep): Map<number, number> {
   const out = new Map<number, number>();
-  for (let i = from; i < to; i++) out.set(p.samples[i]!, (out.get(p.samples[i]!) ?? 0) + (p.timeDeltas[i + 1] ?? 0));
+  for (let i = from; i < to; i++) if (!keep || keep(i)) out.set(p.samples[i]!, (out.get(p.samples[i]!) ?? 0) + (p.timeDeltas[i + 1] ?? 0));
   return out;
+}
+
+/** A Keep for the samples whose timestamps fall inside one of `spans` ([fromUs, toUs] pairs). */
+export function inSpans(p: Profile, spans: ReadonlyArray<readonly [number, number]>): (i: number) => boolean {
+  const at = new Float64Array(p.samples.length);
+  let t = p.startTime;
+  for (let i = 0; i < at.length; i++) at[i] = t += p.timeDeltas[i] ?? 0;
+  return (i) => spans.some(([a, b]) => at[i]! >= a && at[i]! <= b);
 }
 
 function nodeName(n: ProfileNode): string {
@@ -54,12 +68,13 @@ export function longestBusy(p: Profile, within?: string): { from: number; to: nu
 }
 
 /** Inclusive time (µs) per function name over samples [from, to): each ancestor counted once per sample. */
-function inclusiveTimes(p: Profile, from: number, to: number): Map<string, number> {
+function inclusiveTimes(p: Profile, from: number, to: number, keep?: Keep): Map<string, number> {
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const out = new Map<string, number>();
   for (let i = from; i < to; i++) {
+    if (keep && !keep(i)) continue;
     const dt = p.timeDeltas[i + 1] ?? 0;
     const seen = new Set<string>();
     for (let id: number | undefined = p.samples[i]; id !== undefined; id = parent.get(id)) {
@@ -75,8 +90,8 @@ function shortUrl(url: string): string {
   return i >= 0 ? url.slice(i + 6) : url.replace(/^node:/, 'node:') || '(native)';
 }
 
-export function summarize(p: Profile, top = 25, from = 0, to = p.samples.length): string {
-  const self = selfTimes(p, from, to);
+export function summarize(p: Profile, top = 25, from = 0, to = p.samples.length, keep?: Keep): string {
+  const self = selfTimes(p, from, to, keep);
   const byFn = new Map<string, number>();
   const byFile = new Map<string, number>();
   for (const n of p.nodes) {
@@ -94,7 +109,7 @@ export function summarize(p: Profile, top = 25, from = 0, to = p.samples.length)
       .slice(0, top)
       .map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)}%  ${(v / 1000).toFixed(0).padStart(7)} ms  ${k}`)
       .join('\n');
-  const incl = inclusiveTimes(p, from, to);
+  const incl = inclusiveTimes(p, from, to, keep);
   return `total sampled ${(total / 1000).toFixed(0)} ms\n\nby function (self):\n${table(byFn)}\n\nby file (self):\n${table(byFile)}\n\nby function (inclusive):\n${table(incl)}\n`;
 }
 
@@ -104,7 +119,11 @@ if (process.argv[1]?.endsWith('cpuprofile.js')) {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const top = Number(process.argv[3] ?? 25);
   const withIdx = process.argv.indexOf('--stall-with');
-  if (process.argv.includes('--stall') || withIdx > 0) {
+  const winIdx = process.argv.indexOf('--windows');
+  if (winIdx > 0) {
+    const spans = readFileSync(process.argv[winIdx + 1]!, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number) as [number, number]);
+    process.stdout.write(`${spans.length} windows\n${summarize(p, top, 0, p.samples.length, inSpans(p, spans))}`);
+  } else if (process.argv.includes('--stall') || withIdx > 0) {
     const b = longestBusy(p, withIdx > 0 ? process.argv[withIdx + 1] : undefined);
     process.stdout.write(`longest busy stretch: ${b.ms.toFixed(1)} ms (samples ${b.from}..${b.to})\n`);
     process.stdout.write(summarize(p, top, b.from, b.to));

@@ -2,6 +2,7 @@
 // started server and a fresh generator pool, and returns the numbers of one ScenarioRun: metrics
 // by name, latency samples for charts, and what the generator and the server spent in CPU while
 // the measured phase ran.
+import { appendFileSync } from 'node:fs';
 import { OpCode } from '../../src/proto/constants.js';
 import { Histogram, quantileOf, type HistSnapshot } from './hist.js';
 import type { MixResult, MixSpec } from './mix-worker.js';
@@ -130,9 +131,12 @@ async function fanRound(env: Env, pool: GeneratorPool, admin: Session, per: numb
   await all;
   const serverCpuUs = processCpuUs(env.server.pid) - cpu0;
   if (events.some((e, i) => e.count < per[i]!)) throw new Error('fan-out: missing notifications');
+  const lastAt = Math.max(...events.map((e) => e.lastUs));
+  // run.js --fan-windows FILE: the rounds' spans, to cut a --cpu-prof profile down to them.
+  if (process.env.WK_FAN_WINDOWS) appendFileSync(process.env.WK_FAN_WINDOWS, `${t0} ${lastAt}\n`);
   return {
     firstUs: Math.min(...events.map((e) => e.firstUs)) - t0,
-    lastUs: Math.max(...events.map((e) => e.lastUs)) - t0,
+    lastUs: lastAt - t0,
     serverCpuUs,
     genCpuUs: events.reduce((a, e) => a + e.cpuUs, 0),
   };
