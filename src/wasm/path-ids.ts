@@ -12,21 +12,18 @@
 // so the cache costs memory only where it saves work. An entry is dropped when its id is reused or
 // found stale.
 //
-// The cache is only used while the core holds few paths. Measured on the issue-2 shapes
-// (bench:watch, full size): with 1,000 or 100 hot paths it halves the add cost (225 -> 105 ns,
-// 220 -> 90 ns), but with 100,000 paths V8's Map lookups miss the CPU caches and adds and triggers
-// got slower than sending the bytes (E add 454 -> 600 ns, E trigger 10 -> 16 ns per fired watch;
-// capping the Map at 4,096 entries did not help). So the cache switches itself off (and lets go of
-// its entries) when it fills up, and back on once the core's path count is small again.
-// It also switches off when the core holds many more paths than it could cache even though few
-// strings repeat (a million sessions with a path each, shape C): then every add missed the cache,
-// and a miss on a string V8 has never hashed probes its whole string table (~100 ns at 1M paths).
-/** Most strings cached at once (a Map this size stays in the CPU caches). */
-export const MAX_ENTRIES = 4096;
-/** The cache comes back on when the core holds fewer paths than this. */
-const BACK_ON = MAX_ENTRIES >>> 1;
-/** The cache goes off when the core holds this many paths, however few strings repeat. */
-const OFF_AT = MAX_ENTRIES * 2;
+// When lookups pay: a hit saves ~50-130 ns (shape E: 510 -> 381 ns per add, CPU time), but a
+// miss on a string V8 has never internalized probes its whole string table, ~100 ns once it holds
+// a million paths (shape C, a path per session, where nothing ever repeats). So lookups switch
+// off whenever an add interns a new path while the core holds many (OFF_AT), and back on as soon
+// as an add by bytes finds an existing path (a string seen again). Entries are kept while lookups
+// are off: every add by bytes still reports FRESH ids here, which keeps them exact.
+// (An earlier Map-based cache was slower than sending the bytes at 100,000 paths, E add 454 ->
+// 600 ns, and switched itself off when full; a dictionary object's lookups did not show that.)
+/** Most strings cached at once; past it, new strings are simply not cached (~40 B of JS heap each). */
+export const MAX_ENTRIES = 1 << 17;
+/** Lookups go off when a new path is interned while the core holds at least this many paths. */
+const OFF_AT = 8192;
 
 /** A dictionary-mode object: no prototype, so no key can hit an inherited property. */
 type Ids = Record<string, number | undefined>;
@@ -41,7 +38,7 @@ export class PathIdCache {
   private count = 0;
   /** id -> the string cached for it (undefined when none). Grown by push to stay a fast array. */
   private names: (string | undefined)[] = [];
-  /** False while the core holds too many paths for the cache to pay (see above). */
+  /** False while adds intern new paths into a big table: lookups would miss (see above). */
   on = true;
 
   /** The cached id of `path`, or undefined. */
@@ -61,27 +58,19 @@ export class PathIdCache {
   }
 
   /**
-   * Learns from an addWatch answer: `fresh` when the core interned the path as `id` just now;
-   * `paths` is the core's count of interned paths.
+   * Learns from an add by bytes: `fresh` when the core interned the path as `id` just now (the id
+   * may have named another path before); `paths` is the core's count of live paths.
    */
   learn(path: string | Uint8Array, id: number, fresh: boolean, paths: number): void {
-    if (!this.on) {
-      if (paths >= BACK_ON) return;
-      this.on = true;
-    } else if (paths >= OFF_AT) {
-      this.off();
-      return;
-    }
     if (fresh) {
       this.forget(id);
+      if (paths >= OFF_AT) this.on = false;
       return;
     }
+    this.on = true;
     if (typeof path !== 'string' || this.names[id] === path) return;
     this.forget(id);
-    if (this.count >= MAX_ENTRIES) {
-      this.off();
-      return;
-    }
+    if (this.count >= MAX_ENTRIES) return;
     while (this.names.length <= id) this.names.push(undefined);
     this.names[id] = path;
     if (this.byName[path] === undefined) this.count++;
@@ -94,14 +83,6 @@ export class PathIdCache {
     if (old === undefined) return;
     if (this.byName[old] === id) this.drop(old);
     this.names[id] = undefined;
-  }
-
-  /** Switches the cache off and forgets everything: ids may be reused unseen while it is off. */
-  private off(): void {
-    this.on = false;
-    this.byName = Object.create(null) as Ids;
-    this.count = 0;
-    this.names = [];
   }
 
   /** Number of cached strings (for tests). */

@@ -7,6 +7,7 @@ import { WasmWatchManager } from '../../../src/watch/wasm-manager.js';
 import type { WatchManager } from '../../../src/watch/types.js';
 
 const sorted = (a: ArrayLike<number>) => Array.from(a).sort((x, y) => x - y);
+const sortedMap = (m: Map<string, number[]>) => [...m].map(([k, v]) => [k, sorted(v)]).sort();
 
 function both(op: (m: WatchManager) => unknown): [unknown, unknown, WasmWatchManager] {
   return [op(wasm), op(ref), wasm];
@@ -63,28 +64,39 @@ describe.each(['release', 'debug'] as const)('WasmWatchManager path-id cache (%s
     expect(wasm.summary()).toEqual(ref.summary());
   });
 
-  it('switches itself off past its size and back on when the table is small again', () => {
+  it('stops looking up while new paths stream into a big table, resumes when paths repeat, stays exact', () => {
     wasm = new WasmWatchManager({ build });
     ref = new ReferenceWatchManager();
     const cache = (wasm as unknown as { pathIds: { on: boolean; size: number } }).pathIds;
-    // Two sightings each of 5,000 paths: the cache fills up and switches off.
-    for (let i = 0; i < 10_000; i++) both((m) => m.addWatch(`/big/n${i % 5000}`, 1 + (i >= 5000 ? 1 : 0)));
+    // Two sightings of 200 paths: cached.
+    for (let i = 0; i < 400; i++) both((m) => m.addWatch(`/hot/n${i % 200}`, 1 + (i >= 200 ? 1 : 0)));
+    expect(cache.size).toBe(200);
+    // 10,000 paths seen once (a path per session): past 8,192 paths, lookups go off; entries stay.
+    for (let i = 0; i < 10_000; i++) both((m) => m.addWatch(`/once/n${i}`, 3 + (i % 5)));
     expect(cache.on).toBe(false);
+    expect(cache.size).toBe(200);
+    // The hot paths end, the one-path sessions close (the sweep frees every id), and new paths
+    // take all the ids while lookups are off: each reuse must drop the hot string's entry.
+    for (let i = 0; i < 200; i++) expect(both((m) => sorted(m.triggerWatch(`/hot/n${i}`, 3, 1n).watchers)).slice(0, 1)).toEqual([[1, 2]]);
+    for (let w = 3; w < 8; w++) both((m) => m.removeWatcher(w));
+    expect(wasm.summary().numPaths).toBe(0);
+    for (let i = 0; i < 10_300; i++) both((m) => m.addWatch(`/new/n${i}`, 9));
     expect(cache.size).toBe(0);
-    for (let i = 0; i < 5000; i++) expect(both((m) => sorted(m.triggerWatch(`/big/n${i}`, 3, 1n).watchers)).slice(0, 1)).toEqual([[1, 2]]);
-    // Ids are reused by new paths while it is off; once on again, nothing stale may be applied.
-    for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < 50; i++) {
-        const [a, b] = both((m) => m.addWatch(`/small/${round}/${i % 25}`, 3 + (i % 4)));
-        expect(a).toEqual(b);
-      }
-      for (let i = 0; i < 25; i++) {
-        const [a, b] = both((m) => sorted(m.triggerWatch(`/small/${round}/${i}`, 3, 1n).watchers));
+    // A repeat turns lookups back on; the old strings are added again, on new ids.
+    both((m) => m.addWatch('/new/n7', 8));
+    expect(cache.on).toBe(true);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 200; i++) {
+        const [a, b] = both((m) => m.addWatch(`/hot/n${i}`, 10 + round));
         expect(a).toEqual(b);
       }
     }
-    expect(cache.on).toBe(true);
+    for (let i = 0; i < 200; i += 7) {
+      const [a, b] = both((m) => sorted(m.triggerWatch(`/hot/n${i}`, 3, 1n).watchers));
+      expect(a).toEqual(b);
+    }
     expect(wasm.checkConsistency()).toBe(0);
     expect(wasm.summary()).toEqual(ref.summary());
+    expect(sortedMap(wasm.watchesByPath())).toEqual(sortedMap(ref.watchesByPath()));
   });
 });
