@@ -27,7 +27,10 @@ export interface StartOptions {
   forceSync: boolean;
   /** The watchkeeper build to run (a directory holding dist/); defaults to this checkout's. */
   wkRoot?: string;
-  /** Extra node flags for the watchkeeper process (experiments such as --max-semi-space-size). */
+  /**
+   * Extra node flags for the watchkeeper process (experiments). The server caps its own young
+   * generation (src/cli/young-gen.ts) unless such a flag sizes it, e.g. --max-semi-space-size.
+   */
   wkNodeFlags?: string[];
   /** Directory for node --cpu-prof output (watchkeeper only). */
   cpuProfDir?: string;

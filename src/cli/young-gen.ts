@@ -3,9 +3,10 @@
 // V8 starts each of the two semi-spaces of the new space at 1 MiB and doubles them, up to 16 MiB on
 // 64-bit Node 20, while many objects survive scavenges, which is what a burst of connections or
 // SetWatches packets looks like. It rarely gives the space back while the server idles, so ten
-// thousand connecting clients leave ~27 MiB of young generation resident for good: more than the
-// JS objects of those sessions. A 1 MiB semi-space costs a third more CPU per read under load
-// (measured with bench:load's 100% getData mix); 4 MiB costs no measurable CPU.
+// thousand connecting clients leave ~27 MiB of young generation resident for good: about as much
+// as the JS objects of those sessions. Smaller is not free: with 1 MiB semi-spaces the server spent
+// ~40% more CPU per read in bench:load's 100% getData mix (in-flight requests survive the frequent
+// scavenges); at 4 MiB the difference from 16 MiB was within the noise of interleaved runs (~5%).
 //
 // The cap cannot be set with --max-semi-space-size from inside the process (V8 reads it once, when
 // the heap is set up), but the growth factor is read at every growth: after each GC we let the new
