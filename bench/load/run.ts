@@ -3,6 +3,7 @@
 //   node dist/bench/load/run.js [--quick] [--json FILE] [--out DIR] [--only ID,...] [--servers watchkeeper,zookeeper]
 //                               [--workers N] [--force-sync] [--cpu-prof DIR] [--wk-root DIR] [--replot FILE.json]
 //                               [--wk-node-flags "FLAGS"] [--gen-cpu-prof DIR] [--fan-windows FILE]
+//                               [--gen-poll-ms N]
 //
 // --gen-cpu-prof writes a V8 CPU profile of every load-generator process to DIR (summarise one with
 // `node dist/bench/load/cpuprofile.js FILE`), to check what the generator itself costs.
@@ -61,6 +62,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === '--replot') o.replot = resolve(next());
     else if (a === '--wk-node-flags') o.wkNodeFlags = next().split(' ').filter((f) => f !== '');
     else if (a === '--gen-cpu-prof') process.env.WK_GEN_CPU_PROF = resolve(next()); // read by pool.ts in forks
+    else if (a === '--gen-poll-ms') process.env.WK_GEN_POLL_MS = next(); // read by worker.ts (see POLL_MS)
     else if (a === '--fan-windows') process.env.WK_FAN_WINDOWS = resolve(next()); // read by scenarios.ts
     else throw new Error(`unknown argument ${a}; see the header of bench/load/run.ts`);
   }

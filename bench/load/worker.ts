@@ -38,6 +38,18 @@ export interface FanEvent {
 }
 
 const SETUP_PARALLEL = 200;
+/**
+ * While a fan-out round is under way the generator polls its sockets every POLL_MS (run.js
+ * --gen-poll-ms; 0 turns it off) instead of sleeping in epoll until the next notification: woken
+ * per notification, it took ~2,000 wakeups per 5,000 notifications, each costing it a context
+ * switch and the server a wakeup inside its write (clients on other machines cost the server
+ * neither). Measured on 2 cores at 10k watchers: generator CPU per round 85 -> 50 ms, for both
+ * servers alike. Arrival times are then late by at most POLL_MS.
+ */
+const POLL_MS = Number(process.env.WK_GEN_POLL_MS ?? 1);
+/** A polling loop gives up after this long (a round that never completes). */
+const POLL_LIMIT_MS = 60_000;
+const pollSleep = new Int32Array(new SharedArrayBuffer(4));
 const PATHS_PER_PACKET = 1000;
 
 let sessions: Session[] = [];
@@ -96,8 +108,23 @@ function armData(path: string): Promise<{ armed: number }> {
     return s.call(OpCode.getData, body);
   }).then(() => {
     fan.cpu0 = cpuUs();
+    if (POLL_MS > 0) pollWhile(() => fan.count < expected);
     return { armed: expected };
   });
+}
+
+/**
+ * Sleeps POLL_MS per loop turn while `active`: with an immediate queued, libuv polls without
+ * blocking, so each turn reads every socket that became ready during the sleep.
+ */
+function pollWhile(active: () => boolean): void {
+  const until = Date.now() + POLL_LIMIT_MS;
+  const turn = (): void => {
+    if (!active() || Date.now() > until) return;
+    Atomics.wait(pollSleep, 0, 0, POLL_MS);
+    setImmediate(turn);
+  };
+  setImmediate(turn);
 }
 
 /**
