@@ -170,6 +170,7 @@ function fixedNotes(o: Options): string[] {
     'WASM memory, JS heap and the worst event-loop delay come from watchkeeper\'s mntr (zk_watchkeeper_*; the loop monitor has 10 ms resolution, reset with srst before the close storm). As a cross-check the benchmark also preloads bench/load/probe.js into the server process (node --import; its own monitorEventLoopDelay at 1 ms resolution). ZooKeeper reports neither.',
     `ZooKeeper runs with the JVM defaults of the Debian package (no -Xmx), zoo.cfg: tickTime=2000, maxClientCnxns=0, admin.enableServer=false, 4lw.commands.whitelist=*, forceSync=${o.forceSync ? 'yes' : 'no'}.`,
     'Latency clocks: process.hrtime (CLOCK_MONOTONIC) in every generator process, so times compare across processes.',
+    `Fan-out: generators read every socket into one shared buffer (no per-read allocations) and, during a round, poll their sockets every ${process.env.WK_GEN_POLL_MS ?? 1} ms instead of waking per notification (0 = off), so arrival times are late by at most that; "server CPU per round" and "generator CPU per round" cover write → last notification (the server's from /proc, 10 ms ticks averaged over the rounds).`,
   ];
 }
 
