@@ -32,6 +32,41 @@ export function free(ptr: usize): void {
   heap.free(ptr);
 }
 
+/** The run of blocks freeRun is gathering: [runStart, runEnd) in payload addresses. */
+let runStart: usize = 0;
+let runEnd: usize = 0;
+/** Runs stay far below TLSF's largest block (1 GiB). */
+const RUN_MAX: usize = 1 << 20;
+
+/**
+ * free() for a batch of blocks, finished by flushRun(): blocks lying back to back in memory are
+ * freed as one. Freeing them one by one costs TLSF a list removal and an insertion each (it merges
+ * every freed block with its free left neighbour); a sweep freeing a million path copies that were
+ * allocated in a row saves ~15 ns apiece. Relies on the TLSF header described at blockBytes: the
+ * size word before a payload, the next block's header right after it. Nothing may allocate or
+ * free between freeRun and flushRun.
+ */
+export function freeRun(ptr: usize): void {
+  const bytes = blockBytes(ptr);
+  heapBytes -= bytes;
+  if (runStart != 0 && ptr == runEnd && runEnd - runStart < RUN_MAX) {
+    runEnd += bytes;
+    return;
+  }
+  flushRun();
+  runStart = ptr;
+  runEnd = ptr + bytes;
+}
+
+/** Frees the gathered run: the first block's size word widened over the rest, then one free. */
+export function flushRun(): void {
+  if (runStart == 0) return;
+  const info = load<u32>(runStart - 4);
+  store<u32>(runStart - 4, <u32>(runEnd - runStart - 4) | (info & 3));
+  heap.free(runStart);
+  runStart = 0;
+}
+
 /**
  * Shrinks a block in place to `size` bytes. TLSF splits the tail off without allocating, so this
  * can never trap: removals use it to give memory back without risking an out-of-memory midway.

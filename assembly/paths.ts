@@ -15,7 +15,7 @@
 // the truth — see table.ts.)
 // Ancestors are not interned: the trigger walk looks each prefix up by hash instead, so a watch on
 // a deep path costs one record, not one per level.
-import { alloc, allocZeroed, free, shrinkInPlace } from './mem';
+import { alloc, allocZeroed, free, freeRun, flushRun, shrinkInPlace } from './mem';
 import { bytesEqual } from './hash';
 import { publishPathCount } from './io';
 
@@ -200,12 +200,13 @@ export function sweep(): void {
     const r = rec(id);
     const b = <usize>load<u32>(r, F_BYTES);
     if (b == 0 || load<u32>(r, F_SET) != 0) continue;
-    free(b);
+    freeRun(b); // copies interned in a row lie in a row: freed as one
     store<u32>(r, 0, F_BYTES);
     store<u32>(r, freeHead, F_HASH);
     freeHead = id;
     interned--;
   }
+  flushRun();
   shrinkTable();
   memory.fill(table, 0, <usize>tableCap << 2);
   for (let id: u32 = 1; id < nextId; id++) {
