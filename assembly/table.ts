@@ -316,7 +316,32 @@ function dropChunk(s: usize, k: u32, end: u32, w: u32): void {
   let acc: u32 = 0;
   for (let i = k; i < end; i++) acc += touchPair(load<u32>(s + (<usize>i << 2)), w);
   sink = acc;
-  for (let i = k; i < end; i++) dropPairIfLive(load<u32>(s + (<usize>i << 2)), w);
+  for (let i = k; i < end; i++) {
+    const id = load<u32>(s + (<usize>i << 2));
+    if (!dropFromBits(id, w)) dropPairIfLive(id, w);
+  }
+}
+
+/**
+ * dropPairIfLive's common case in one pass, no calls: `id`'s set is a bitset (so the path is live)
+ * that keeps at least two watchers after `w`'s bit goes (so it stays a bitset). True when done,
+ * whether or not `w` had a bit; false when dropPairIfLive must decide.
+ */
+@inline function dropFromBits(id: u32, w: u32): bool {
+  const b = paths.pathSet(id);
+  if (!isBitset(b)) return false;
+  const i = w - bitsBase(b);
+  if (i >= bitsWords(b) << 5) return true; // outside the range: no pair
+  const word = wordAt(b, i >>> 5);
+  const bits = load<u32>(word);
+  const bit: u32 = 1 << (i & 31);
+  if (!(bits & bit)) return true;
+  const cnt = bitsCnt(b);
+  if (cnt <= 2) return false;
+  store<u32>(word, bits & ~bit);
+  store<u32>(b, cnt - 1, 4);
+  totalWatches--;
+  return true;
 }
 
 /** Reads (only) the lines dropPairIfLive(id, w) will need; ids in a vector are < pathIdLimit. */
