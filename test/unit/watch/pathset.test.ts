@@ -72,4 +72,23 @@ describe.each(['release', 'debug'] as const)('per-path set kinds (%s)', (build) 
     t.reports();
     t.fire('/r');
   });
+
+  it('session closes clear bits one by one down to the last watcher (removeWatcher fast path)', () => {
+    const t = new Pair(build);
+    // Three bitset paths over overlapping watcher ranges; each watcher also has a path of its own.
+    for (let w = 1; w <= 120; w++) {
+      t.add('/b/one', w);
+      if (w % 2 === 0) t.add('/b/two', w);
+      if (w > 60) t.add('/b/three', w);
+      t.add(`/own/${w}`, w);
+    }
+    t.reports();
+    // Close every session in an order that empties the paths at different times; some in slices.
+    for (let w = 120; w >= 1; w -= 1) {
+      if (w % 7 === 0) t.do((x) => (x instanceof WasmWatchManager ? (x.removeWatcherSome(w, 1), x.removeWatcher(w)) : x.removeWatcher(w), null));
+      else t.do((x) => (x.removeWatcher(w), null));
+      if (w % 20 === 0 || w < 4) t.reports();
+    }
+    expect(t.wasm.size()).toBe(0);
+  });
 });
