@@ -20,8 +20,16 @@
 // are off: every add by bytes still reports FRESH ids here, which keeps them exact.
 // (An earlier Map-based cache was slower than sending the bytes at 100,000 paths, E add 454 ->
 // 600 ns, and switched itself off when full; a dictionary object's lookups did not show that.)
-/** Most strings cached at once; past it, new strings are simply not cached (~40 B of JS heap each). */
+/** Most strings cached at once; past it, new strings are simply not cached. */
 export const MAX_ENTRIES = 1 << 17;
+/**
+ * The cache also stays within a share of the table it serves: at most one entry per this many
+ * watches (an entry costs ~60-70 B of JS heap in a dictionary object, so ~4 B per watch), so a
+ * table of few watches per path does not spend more on the cache than on its watches.
+ */
+const WATCHES_PER_ENTRY = 16;
+/** Below this the share rule does not apply: small tables cache every repeated path. */
+const MIN_ENTRIES = 4096;
 /** Lookups go off when a new path is interned while the core holds at least this many paths. */
 const OFF_AT = 8192;
 
@@ -59,9 +67,10 @@ export class PathIdCache {
 
   /**
    * Learns from an add by bytes: `fresh` when the core interned the path as `id` just now (the id
-   * may have named another path before); `paths` is the core's count of live paths.
+   * may have named another path before); `paths` is the core's count of live paths, `watches` its
+   * count of watches.
    */
-  learn(path: string | Uint8Array, id: number, fresh: boolean, paths: number): void {
+  learn(path: string | Uint8Array, id: number, fresh: boolean, paths: number, watches: number): void {
     if (fresh) {
       this.forget(id);
       if (paths >= OFF_AT) this.on = false;
@@ -70,7 +79,7 @@ export class PathIdCache {
     this.on = true;
     if (typeof path !== 'string' || this.names[id] === path) return;
     this.forget(id);
-    if (this.count >= MAX_ENTRIES) return;
+    if (this.count >= Math.min(MAX_ENTRIES, Math.max(MIN_ENTRIES, Math.floor(watches / WATCHES_PER_ENTRY)))) return;
     while (this.names.length <= id) this.names.push(undefined);
     this.names[id] = path;
     if (this.byName[path] === undefined) this.count++;

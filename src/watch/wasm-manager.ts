@@ -163,7 +163,7 @@ export class WasmWatchManager implements WatchManager {
     }
     this.syncViews();
     if (r === INVALID) throw this.invalid(path);
-    this.pathIds.learn(path, r >>> 2, (r & FRESH) !== 0, this.ids[this.statusWord + 3]!);
+    this.pathIds.learn(path, r >>> 2, (r & FRESH) !== 0, this.ids[this.statusWord + 3]!, this.core.totalWatches());
     return (r & 1) === 1;
   }
 

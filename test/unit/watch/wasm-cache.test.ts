@@ -64,6 +64,25 @@ describe.each(['release', 'debug'] as const)('WasmWatchManager path-id cache (%s
     expect(wasm.summary()).toEqual(ref.summary());
   });
 
+  it('holds at most one entry per 16 watches once past 4,096 entries, and stays exact', () => {
+    wasm = new WasmWatchManager({ build });
+    ref = new ReferenceWatchManager();
+    const cache = (wasm as unknown as { pathIds: { size: number } }).pathIds;
+    // 6,000 paths with two watches each: 12,000 watches allow 750 entries, so the floor (4,096)
+    // is the cap. Then 16 watches per path on 6,000 more: 96,000 more watches lift it past 6,000.
+    for (let w = 1; w <= 2; w++) for (let i = 0; i < 6_000; i++) both((m) => m.addWatch(`/pair/n${i}`, w));
+    expect(cache.size).toBe(4096);
+    for (let w = 1; w <= 16; w++) for (let i = 0; i < 6_000; i++) both((m) => m.addWatch(`/wide/n${i}`, w));
+    expect(cache.size).toBeGreaterThan(4096);
+    expect(cache.size).toBeLessThanOrEqual(wasm.size() / 16);
+    for (let i = 0; i < 6_000; i += 97) {
+      const [a, b] = both((m) => sorted(m.triggerWatch(`/pair/n${i}`, 3, 1n).watchers));
+      expect(a).toEqual(b);
+    }
+    expect(wasm.checkConsistency()).toBe(0);
+    expect(wasm.summary()).toEqual(ref.summary());
+  });
+
   it('stops looking up while new paths stream into a big table, resumes when paths repeat, stays exact', () => {
     wasm = new WasmWatchManager({ build });
     ref = new ReferenceWatchManager();
