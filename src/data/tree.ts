@@ -13,7 +13,7 @@ import type { StatPersisted } from '../proto/records/data.js';
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, type ACL } from './acl.js';
 import { AclTable } from './acl-refs.js';
 import { ephemeralKind } from './ephemeral.js';
-import { childNameOf, createStat, emptyStat, joinPath, parentOf, statOf, type DataNode } from './node.js';
+import { childNameOf, createStat, emptyStat, joinPath, NO_CHILDREN, parentOf, statOf, type DataNode } from './node.js';
 
 export class TreeError extends Error {
   constructor(readonly code: number, readonly path: string) {
@@ -29,6 +29,12 @@ export interface TreeEvents {
 }
 
 const noEvents: TreeEvents = { created() {}, deleted() {}, dataChanged() {} };
+
+/** Adds a child name, giving the node a set of its own in place of the shared empty one. */
+function addChild(node: DataNode, name: string): void {
+  if (node.children === NO_CHILDREN) node.children = new Set();
+  node.children.add(name);
+}
 
 export class DataTree {
   readonly nodes = new Map<string, DataNode>();
@@ -82,11 +88,11 @@ export class DataTree {
       this.hashOut(old);
       this.untrackOwner(p, old.stat.ephemeralOwner);
     }
-    const node: DataNode = { data, acl: this.acls.intern(acl), stat, children: old?.children ?? new Set() };
+    const node: DataNode = { data, acl: this.acls.intern(acl), stat, children: old?.children ?? NO_CHILDREN };
     if (p !== '/') {
       const parent = this.nodes.get(parentOf(p));
       if (!parent) throw new TreeError(Err.noNode, p);
-      parent.children.add(childNameOf(p));
+      addChild(parent, childNameOf(p));
     }
     this.nodes.set(p, node);
     this.trackOwner(p, stat.ephemeralOwner);
@@ -144,8 +150,8 @@ export class DataTree {
       this.hashIn(parentPath, parent);
     }
     acl = this.acls.intern(acl);
-    const node: DataNode = { data, acl, stat: createStat(zxid, time, owner), children: new Set() };
-    parent.children.add(childNameOf(path));
+    const node: DataNode = { data, acl, stat: createStat(zxid, time, owner), children: NO_CHILDREN };
+    addChild(parent, childNameOf(path));
     parent.childMax = Math.max(parent.childMax ?? 0, parent.children.size); // child-order.ts
     this.nodes.set(path, node);
     this.trackOwner(path, owner);

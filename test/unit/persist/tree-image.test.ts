@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { OPEN_ACL_UNSAFE } from '../../../src/data/acl.js';
 import { DataTree } from '../../../src/data/tree.js';
+import { NO_CHILDREN } from '../../../src/data/node.js';
 import { applyTxn } from '../../../src/data/apply.js';
 import { OpCode } from '../../../src/proto/constants.js';
 import { treeNodes, loadSnapshot } from '../../../src/persist/wiring/tree-image.js';
@@ -109,5 +110,6 @@ describe('treeNodes', () => {
     expect([...restored.get('/a')!.children]).toEqual(['y']);
     expect(restored.digest).toBe(live.digest);
     expectParentsFirst(Array.from(treeNodes(restored), (n) => n.path));
+    expect(NO_CHILDREN.size).toBe(0); // the leaves' shared empty set was never written to
   });
 });
