@@ -129,16 +129,21 @@ export function lookup(p: usize, n: u32, h: u32): u32 {
  * Each growth is allocate-copy-free, so a trap leaves the tables as they were.
  */
 export function reserveNewPath(n: u32): void {
-  if (tablesFull() && (interned - live) * 8 >= interned) sweep(); // reclaim rather than grow
-  if (freeHead == 0 && nextId >= recCap) growRecs();
-  if (<u64>(interned + 1) * 4 > <u64>tableCap * 3) growTable();
+  if ((recsFull() || tableFull()) && (interned - live) * 8 >= interned) sweep(); // reclaim rather than grow
+  if (recsFull()) growRecs();
+  if (tableFull()) growTable();
   recoverPaths(); // normally a no-op: JS calls recover() after every trap
   pendingBytes = alloc(4 + <usize>n);
 }
 
-/** True when interning one more path would grow the records or the table. */
-function tablesFull(): bool {
-  return (freeHead == 0 && nextId >= recCap) || <u64>(interned + 1) * 4 > <u64>tableCap * 3;
+/** True when interning one more path needs a bigger record array (no free id, no room). */
+function recsFull(): bool {
+  return freeHead == 0 && nextId >= recCap;
+}
+
+/** True when one more interned path would load the table past three quarters. */
+function tableFull(): bool {
+  return <u64>(interned + 1) * 4 > <u64>tableCap * 3;
 }
 
 /**

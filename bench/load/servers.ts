@@ -176,10 +176,23 @@ export function rssAnonBytes(pid: number): number {
 }
 
 /** Cumulative CPU (user + system) of a process, in microseconds, from /proc/<pid>/stat. */
-export function processCpuUs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+/** utime + stime of a /proc stat file, in µs. */
+function statCpuUs(file: string): number {
+  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15)
   return (ticks * 1e6) / 100; // USER_HZ is 100 on Linux
+}
+
+export function processCpuUs(pid: number): number {
+  return statCpuUs(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU time of a process's main thread alone: for watchkeeper that is the event loop, so a figure
+ * near 100% means the loop, not the disk, limits the server.
+ */
+export function mainThreadCpuUs(pid: number): number {
+  return statCpuUs(`/proc/${pid}/task/${pid}/stat`);
 }
 
 function probeClient(child: ChildProcess): RunningServer['probe'] {

@@ -5,21 +5,12 @@
 //   npm run bench:write [-- --rounds N --sessions N --window N --seconds S --no-fsync --cpu-prof DIR
 //     --wk-root DIR --out FILE]
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { processCpuUs, startWatchkeeper, startZooKeeper, stopAll, stopServer, type RunningServer, type ServerKind } from '../load/servers.js';
+import { mainThreadCpuUs, processCpuUs, startWatchkeeper, startZooKeeper, stopAll, stopServer, type RunningServer, type ServerKind } from '../load/servers.js';
 import { runWrites, type WriteSpec } from './driver.js';
 
 const SETTLE_MS = 3000;
-
-/**
- * CPU time of the server's main thread (/proc/<pid>/task/<pid>/stat): for watchkeeper that is the
- * event loop, so a figure near 100% means the loop, not the disk, limits the write rate.
- */
-function mainThreadCpuUs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // utime + stime, USER_HZ 100
-}
 
 interface Row {
   kind: ServerKind;

@@ -198,11 +198,16 @@ export class DataTree {
     }
     const node = this.nodes.get(path);
     if (!node) throw new TreeError(Err.noNode, path);
+    this.unlink(path, node);
+    if (node.children.size > 0) this.dropDescendants(path, node);
+    this.events.deleted(path, parentPath, zxid, node.acl, parent.acl);
+  }
+
+  /** Takes one node out of the map, the digest and the owner indexes. */
+  private unlink(path: string, node: DataNode): void {
     this.hashOut(node);
     this.nodes.delete(path);
     this.untrackOwner(path, node.stat.ephemeralOwner);
-    if (node.children.size > 0) this.dropDescendants(path, node);
-    this.events.deleted(path, parentPath, zxid, node.acl, parent.acl);
   }
 
   /**
@@ -220,9 +225,7 @@ export class DataTree {
         const childPath = joinPath(p, name);
         const child = this.nodes.get(childPath);
         if (!child) continue;
-        this.hashOut(child);
-        this.nodes.delete(childPath);
-        this.untrackOwner(childPath, child.stat.ephemeralOwner);
+        this.unlink(childPath, child);
         stack.push([childPath, child]);
       }
     }

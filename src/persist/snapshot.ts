@@ -38,7 +38,7 @@ export interface SnapshotInput {
    */
   acls: Map<bigint, ACL[]>;
   /** Every node, each parent before its children, the root first with path "". */
-  nodes: Iterable<SnapshotNode> | AsyncIterable<SnapshotNode>;
+  nodes: Iterable<SnapshotNode>;
   /**
    * What follows the first seal: a given digest; 'tree' (default) = the digest of the nodes as
    * written, tagged with `zxid` (right when the nodes are a consistent view at zxid); 'empty' =
@@ -115,29 +115,19 @@ class CheckedSink {
 }
 
 /**
- * Encodes the nodes. A synchronous iterable is encoded in stretches with no await per node (one
- * promise per node cost more than the encoding itself); the stretch ends when the chunk is full or
- * the slice of time is spent, so each yielded node is fully written before the next is asked for.
- * The digest of the nodes as written is computed only when the caller asked for it ('tree').
+ * Encodes the nodes in stretches with no await per node (one promise per node cost more than the
+ * encoding itself); a stretch ends when the chunk is full or the slice of time is spent, so each
+ * yielded node is fully written before the next is asked for. The digest of the nodes as written
+ * is computed only when the caller asked for it ('tree').
  */
-async function writeNodes(sink: CheckedSink, nodes: SnapshotInput['nodes'], digest: TreeDigest | null): Promise<number> {
+async function writeNodes(sink: CheckedSink, nodes: Iterable<SnapshotNode>, digest: TreeDigest | null): Promise<number> {
   let count = 0;
-  const put = (n: SnapshotNode): void => {
+  for (const n of nodes) {
     sink.w.ustring(n.path).bytes(n.data).long(n.aclRef);
     writeStat(sink.w, n.stat);
     digest?.add(n.path, n.data, n.stat);
     count++;
-  };
-  if (Symbol.iterator in nodes) {
-    for (const n of nodes) {
-      put(n);
-      if (sink.due()) await sink.flush();
-    }
-  } else {
-    for await (const n of nodes) {
-      put(n);
-      if (sink.due()) await sink.flush();
-    }
+    if (sink.due()) await sink.flush();
   }
   sink.w.ustring('/');
   return count;

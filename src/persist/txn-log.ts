@@ -34,16 +34,28 @@ export function paddedSizeFor(position: number, fileSize: number, step: number):
   return fileSize + step;
 }
 
-/** Serializes one record exactly as FileTxnLog.append does. */
+/**
+ * Appends one record to `w` exactly as FileTxnLog.append frames it: long Adler32(entry), int length,
+ * entry = TxnHeader + txn record + TxnDigest, byte 'B'. The entry is encoded in place and the
+ * checksum and length are patched in before it once it is written.
+ */
+export function writeTxnRecord(w: ByteWriter, hdr: TxnHeader, body: Uint8Array, digest?: TxnDigest | null): void {
+  const head = w.pos;
+  w.long(0n).int(0);
+  writeTxnHeader(w, hdr);
+  w.raw(body);
+  if (digest) writeTxnDigest(w, digest);
+  w.buf.writeUInt32BE(0, head);
+  w.buf.writeUInt32BE(adler32(w.buf, head + 12, w.pos), head + 4);
+  w.buf.writeInt32BE(w.pos - head - 12, head + 8);
+  w.byte(0x42);
+}
+
+/** One record's bytes on their own (tests, tools). */
 export function encodeTxnRecord(hdr: TxnHeader, body: Uint8Array, digest?: TxnDigest | null): Buffer {
-  const entry = new ByteWriter(64 + body.length);
-  writeTxnHeader(entry, hdr);
-  entry.raw(body);
-  if (digest) writeTxnDigest(entry, digest);
-  const bytes = entry.view();
-  const out = new ByteWriter(bytes.length + 13);
-  out.long(BigInt(adler32(bytes))).bytes(bytes).byte(0x42);
-  return Buffer.from(out.view());
+  const w = new ByteWriter(64 + body.length);
+  writeTxnRecord(w, hdr, body, digest);
+  return Buffer.from(w.view());
 }
 
 export interface TxnLogOptions {
@@ -106,25 +118,11 @@ export class TxnLogWriter {
     return new TxnLogWriter(await versionDir(dataLogDir), opts);
   }
 
-  /**
-   * Queues one txn as FileTxnLog.append frames it: long Adler32(entry), int length, entry =
-   * TxnHeader + txn record + TxnDigest, byte 'B'. Encoded straight into the round's buffer, with
-   * the checksum and length patched in once the entry is written.
-   */
+  /** Queues one txn, encoded straight into the round's buffer (writeTxnRecord). */
   append(hdr: TxnHeader, body: Uint8Array, digest?: TxnDigest | null): void {
     if (this.failure) throw this.failure;
     if (this.queued === 0) this.queueFirstZxid = hdr.zxid;
-    const w = this.queue;
-    const head = w.pos;
-    w.long(0n).int(0);
-    writeTxnHeader(w, hdr);
-    w.raw(body);
-    if (digest) writeTxnDigest(w, digest);
-    const entryLen = w.pos - head - 12;
-    w.buf.writeUInt32BE(0, head);
-    w.buf.writeUInt32BE(adler32(w.buf, head + 12, w.pos), head + 4);
-    w.buf.writeInt32BE(entryLen, head + 8);
-    w.byte(0x42);
+    writeTxnRecord(this.queue, hdr, body, digest);
     this.queued++;
   }
 

@@ -4,29 +4,25 @@
 // survive other sessions' reads overwriting the shared buffer, many frames in one read, and
 // notification paths handed over as bytes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createServer, type WatchkeeperServer } from '../../src/server/server.js';
+import { startWatchkeeper } from '../helpers/watchkeeper.js';
+import type { RunningServer } from '../helpers/zookeeper.js';
 import { EventType, OpCode } from '../../src/proto/constants.js';
 import { Body, openMany, type Session } from '../../bench/load/wire.js';
 
-let server: WatchkeeperServer;
+let server: RunningServer;
 let ep: { host: string; port: number };
-const dataDir = mkdtempSync(join(tmpdir(), 'wk-bench-wire-'));
 const sessions: Session[] = [];
 const BIG = Buffer.alloc(300 * 1024, 0);
 for (let i = 0; i < BIG.length; i++) BIG[i] = (i * 7 + (i >> 11)) & 0xff;
 
 beforeAll(async () => {
-  server = createServer({ host: '127.0.0.1', port: 0, dataDir, maxClientCnxns: 0, fourLetterWhitelist: '*' });
-  ep = await server.listen();
+  server = await startWatchkeeper();
+  ep = { host: server.host, port: server.port };
 });
 
 afterAll(async () => {
   for (const s of sessions) s.destroy();
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await server.stop();
 });
 
 async function open(n: number): Promise<Session[]> {

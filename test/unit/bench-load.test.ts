@@ -1,10 +1,8 @@
 // Smoke test of the load benchmark's own parts against a real in-process watchkeeper: the raw jute
 // client (pipelined replies in order, notifications, SetWatches), the histogram and the verdicts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createServer, type WatchkeeperServer } from '../../src/server/server.js';
+import { startWatchkeeper } from '../helpers/watchkeeper.js';
+import type { RunningServer as TestServer } from '../helpers/zookeeper.js';
 import { OpCode } from '../../src/proto/constants.js';
 import { Body, openMany, Session } from '../../bench/load/wire.js';
 import { Histogram, quantileOf } from '../../bench/load/hist.js';
@@ -12,20 +10,18 @@ import { verdict, type RowSpec } from '../../bench/load/report.js';
 import { watchCount, type RunningServer } from '../../bench/load/servers.js';
 import { cdfChart, cdfPoints } from '../../bench/load/charts.js';
 
-let server: WatchkeeperServer;
+let server: TestServer;
 let ep: { host: string; port: number };
-const dataDir = mkdtempSync(join(tmpdir(), 'wk-bench-load-'));
 const sessions: Session[] = [];
 
 beforeAll(async () => {
-  server = createServer({ host: '127.0.0.1', port: 0, dataDir, maxClientCnxns: 0, fourLetterWhitelist: '*' });
-  ep = await server.listen();
+  server = await startWatchkeeper();
+  ep = { host: server.host, port: server.port };
 });
 
 afterAll(async () => {
   for (const s of sessions) s.destroy();
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await server.stop();
 });
 
 async function open(n: number): Promise<Session[]> {

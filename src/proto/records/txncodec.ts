@@ -1,7 +1,7 @@
 // Txn header type -> txn record codec, for the log writer and for replay (SerializeUtils.deserializeTxn).
 import { OpCode } from '../constants.js';
 import type { Codec } from '../schema.js';
-import { encode, decode } from '../schema.js';
+import { decode } from '../schema.js';
 import { JuteWriter } from '../jute.js';
 import {
   CheckVersionTxnRec,
@@ -53,10 +53,9 @@ export function encodeTxnView(type: number, txn: unknown): Buffer {
   return scratch.written();
 }
 
-/** Bytes of a txn record of `type`; a closeSession without a record encodes as nothing. */
+/** Bytes of a txn record of `type` (a copy); a closeSession without a record encodes as nothing. */
 export function encodeTxn(type: number, txn: unknown): Buffer {
-  if (txn === null || txn === undefined) return Buffer.alloc(0);
-  return encode(txnCodec(type), txn);
+  return Buffer.from(encodeTxnView(type, txn));
 }
 
 /** The txn record of `type` from `bytes`; empty closeSession bytes give null (pre-3.6 logs). */
