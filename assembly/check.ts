@@ -8,6 +8,7 @@ import { isBitset, bitsWords, bitsBase, bitsCnt, wordAt } from './bitset';
 import { vecIsInline, vecCnt, vecCap, vecSlots, heapSort } from './vec';
 import * as watchers from './watchers';
 import * as table from './table';
+import { totalCount } from './io';
 
 let pairs: u32 = 0;
 let recursive: u32 = 0;
@@ -31,7 +32,7 @@ export function checkTable(): u32 {
     if (bad) return bad;
   }
   if (live != paths.pathCount() || interned != paths.internedCount()) return 2;
-  if (pairs != table.totalWatches) return 3;
+  if (pairs != totalCount()) return 3;
   if (recursive != table.recursiveQty) return 4;
   return checkWatchers();
 }
@@ -96,7 +97,7 @@ function checkWatchers(): u32 {
     if (distinctLive(w, ws) != table.liveCount(w)) return 22;
     sum += table.liveCount(w);
   }
-  if (sum != table.totalWatches) return 24;
+  if (sum != totalCount()) return 24;
   return registered == table.connections ? 0 : 23;
 }
 

@@ -4,7 +4,7 @@
 import { setSeed } from './hash';
 import { initPaths, recoverPaths, pathCount, pathIdLimit, pathLive, pathBytes, pathLength, setSweepMin } from './paths';
 import { initWatchers, watcherCap } from './watchers';
-import { initIo } from './io';
+import { initIo, totalCount } from './io';
 import { heapBytes as heapBytesNow } from './mem';
 import * as table from './table';
 
@@ -19,9 +19,9 @@ export { checkTable } from './check';
 /** Sets up the tables; call once after instantiation. */
 export function init(seed: u32): void {
   setSeed(seed);
+  initIo(); // first: the others publish their tables' addresses in its status words
   initPaths();
   initWatchers();
-  initIo();
 }
 
 /** Undoes what a trapped call may have reserved (a bytes block for a new path). */
@@ -30,7 +30,7 @@ export function recover(): void {
 }
 
 export function totalWatches(): u32 {
-  return table.totalWatches;
+  return totalCount();
 }
 export function connections(): u32 {
   return table.connections;

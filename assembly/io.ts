@@ -14,10 +14,17 @@ let inCap: u32 = 0;
 let outBlock: usize = 0;
 let outCap: u32 = 0;
 /**
- * Four words JS reads without a call: output ptr, frame ptr, length of the last frame, number of
- * interned paths. Allocated once, so its address never changes.
+ * Words JS reads without a call: output ptr, frame ptr, length of the last frame, number of
+ * interned paths, then what src/wasm/fast-add.ts needs to add a watch to a bitset path without
+ * calling in: the count of watches, where the path and watcher records start, and the watcher
+ * capacity. Allocated once, so its address never changes.
  */
 let status: usize = 0;
+const STATUS_BYTES: usize = 32;
+const S_TOTAL: usize = 16;
+const S_PATH_RECS: usize = 20;
+const S_WATCHER_RECS: usize = 24;
+const S_WATCHER_CAP: usize = 28;
 
 export function statusPtr(): usize {
   return status;
@@ -26,6 +33,26 @@ export function statusPtr(): usize {
 /** Publishes the number of interned paths in the status words. */
 @inline export function publishPathCount(n: u32): void {
   store<u32>(status, n, 12);
+}
+
+/**
+ * Pairs in the table (IWatchManager.size). Kept in the status words rather than a global, because
+ * JS's add fast path (src/wasm/fast-add.ts) counts the pairs it adds.
+ */
+@inline export function totalCount(): u32 {
+  return load<u32>(status, S_TOTAL);
+}
+@inline export function addTotal(delta: i32): void {
+  store<u32>(status, load<u32>(status, S_TOTAL) + delta, S_TOTAL);
+}
+/** Where the path records start (they move when they grow). */
+@inline export function publishPathRecs(recs: usize): void {
+  store<u32>(status, <u32>recs, S_PATH_RECS);
+}
+/** Where the watcher records start, and how many there are room for. */
+@inline export function publishWatcherRecs(recs: usize, cap: u32): void {
+  store<u32>(status, <u32>recs, S_WATCHER_RECS);
+  store<u32>(status, cap, S_WATCHER_CAP);
 }
 
 export function inputPtr(): usize {
@@ -45,8 +72,8 @@ export function outputCap(): u32 {
 }
 
 export function initIo(): void {
-  status = alloc(16);
-  memory.fill(status, 0, 16);
+  status = alloc(STATUS_BYTES);
+  memory.fill(status, 0, STATUS_BYTES);
   ensureInput(1024);
   ensureOutput(256);
 }

@@ -17,7 +17,7 @@
 // a deep path costs one record, not one per level.
 import { alloc, allocZeroed, free, freeRun, flushRun, shrinkInPlace } from './mem';
 import { bytesEqual } from './hash';
-import { publishPathCount } from './io';
+import { publishPathCount, publishPathRecs } from './io';
 
 const REC = 16;
 const F_BYTES = 0;
@@ -99,6 +99,7 @@ export function pathLength(id: u32): u32 {
 export function initPaths(): void {
   recCap = 64;
   recs = allocZeroed(<usize>recCap * REC);
+  publishPathRecs(recs);
   tableCap = 128;
   table = allocZeroed(<usize>tableCap << 2);
 }
@@ -278,6 +279,7 @@ function growRecs(): void {
   free(recs);
   recs = next;
   recCap = cap;
+  publishPathRecs(recs);
 }
 
 function growTable(): void {

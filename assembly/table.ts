@@ -9,7 +9,7 @@
 // Every mutating export reserves (allocates) first and mutates after, so memory exhaustion traps
 // before anything changed; the only thing a trap can leave is a reserved bytes block (recover()).
 import { hashBytes } from './hash';
-import { inputPtr } from './io';
+import { inputPtr, addTotal } from './io';
 import { setGet, setUpdate, setNeedsGrow, setGrow, setInsert, setRemove, removedEntry } from './idset';
 import { isBitset, bitsetPays, toBitset, fromBitset, entryBytesLimit } from './pathset';
 import { BITSET, bitsCovers, bitsWiden, bitsCnt, bitsWords, bitsBase, wordAt, widenedBytes } from './bitset';
@@ -23,8 +23,6 @@ export const RECURSIVE: u32 = 4;
 /** Path-side entries keep the mode in the low 3 bits. */
 export const PSHIFT: u32 = 3;
 
-/** Pairs in the table (IWatchManager.size). */
-export let totalWatches: u32 = 0;
 /** Registered watchers (watch2Paths.size()). */
 export let connections: u32 = 0;
 /** Pairs with the PERSISTENT_RECURSIVE bit (WatchManager.recursiveWatchQty). */
@@ -133,7 +131,7 @@ function addKnown(id: u32, w: u32, mode: u32): i32 {
   store<u32>(b, bitsCnt(b) + 1, 4);
   vecAppend(ws, id);
   watchers.setWatcherState(w, state + 1);
-  totalWatches++;
+  addTotal(1);
   return 1;
 }
 
@@ -154,7 +152,7 @@ function insertPair(id: u32, w: u32, mode: u32): void {
   const state = watchers.watcherState(w);
   if (!(state & watchers.REGISTERED)) connections++;
   watchers.setWatcherState(w, (state | watchers.REGISTERED) + 1);
-  totalWatches++;
+  addTotal(1);
   if (mode == RECURSIVE) countRecursive(id, 1);
 }
 
@@ -263,7 +261,7 @@ export function removeWatch(n: u32, w: u32, mode: u32): i32 {
 function dropFromPath(id: u32, w: u32): void {
   const h = setRemove(paths.pathSet(id), w, PSHIFT);
   paths.setPathSet(id, h);
-  totalWatches--;
+  addTotal(-1);
   if (h == 0) paths.pathEmptied();
 }
 
@@ -340,7 +338,7 @@ function dropChunk(s: usize, k: u32, end: u32, w: u32): void {
   if (cnt <= 2) return false;
   store<u32>(word, bits & ~bit);
   store<u32>(b, cnt - 1, 4);
-  totalWatches--;
+  addTotal(-1);
   return true;
 }
 
@@ -383,16 +381,16 @@ function dropPairIfLive(id: u32, w: u32): bool {
   if (!e) return false;
   if (e & RECURSIVE) countRecursive(id, -1);
   paths.setPathSet(id, h);
-  totalWatches--;
+  addTotal(-1);
   if (h == 0) paths.pathEmptied();
   return true;
 }
 
 /** A trigger ended a pair. */
 @inline export function dropTotal(): void {
-  totalWatches--;
+  addTotal(-1);
 }
 /** A trigger ended `n` pairs. */
 @inline export function dropTotals(n: u32): void {
-  totalWatches -= n;
+  addTotal(-<i32>n);
 }

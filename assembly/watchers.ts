@@ -6,6 +6,7 @@
 // mirrors "watch2Paths has an entry for this watcher" in ZooKeeper, which outlives the watcher's
 // last pair when a trigger removed it.
 import { alloc, free } from './mem';
+import { publishWatcherRecs } from './io';
 
 const REC = 8;
 export const REGISTERED: u32 = 0x80000000;
@@ -63,6 +64,7 @@ function growWatchers(w: u32): void {
   recs = block;
   marks = nextMarks;
   cap = n;
+  publishWatcherRecs(recs, cap);
 }
 
 /**

@@ -10,6 +10,7 @@
 // ascending order and each watcher's paths in table order.
 import { instantiateWatchCore, WasmAbortError, type WatchCoreOptions } from '../wasm/loader.js';
 import type { WatchCoreExports } from '../wasm/watchcore.js';
+import { fastAdd } from '../wasm/fast-add.js';
 import { PathIdCache } from '../wasm/path-ids.js';
 import { ResultViews } from '../wasm/result-views.js';
 import { checkMode, checkWatcher } from './args.js';
@@ -143,6 +144,10 @@ export class WasmWatchManager implements WatchManager {
     if (typeof path === 'string' && this.pathIds.on) {
       const id = this.pathIds.get(path);
       if (id !== undefined) {
+        if (mode === WatcherMode.Standard) {
+          const f = fastAdd(this.ids, this.statusWord, id, watcher);
+          if (f >= 0) return f === 1;
+        }
         let r: number;
         try {
           r = this.core.addWatchId(id, watcher, mode);
