@@ -5,7 +5,12 @@
 // every recipient), several frames are copied into one contiguous segment first, so the socket
 // never takes the cork/writev path for small frames. A client that stops reading is cut off once
 // the bytes queued in its socket pass the limit (Redis's output-buffer hard limit).
+//
+// A pass over many connections hands a share of its writes to a second thread (writer.ts): on
+// loopback the write syscalls are most of the cost, and they can run on the machine's other core.
 import type { Socket } from 'node:net';
+import { RESULT_MAIN, RESULT_NONE, RESULT_UNCLAIMED } from './writer-thread.js';
+import { SocketWriter } from './writer.js';
 
 /** Frames at least this long are queued by reference rather than copied into the segment. */
 const BIG_FRAME = 16 * 1024;
@@ -42,7 +47,11 @@ class Slab {
 
 /** What an output buffer reports to its connection. */
 export interface OutputOwner {
-  /** The socket's queue passed the limit: the client is not reading. */
+  /**
+   * The socket's queue passed the limit: the client is not reading. Also called when what the
+   * writer thread wrote for it is unknown (the thread died holding its bytes): the client must
+   * reconnect.
+   */
   overflowed(): void;
   /** Frames handed to the socket by one flush (ZooKeeper counts packetSent per written frame). */
   sent(frames: number): void;
@@ -67,8 +76,33 @@ export class FlushQueue {
   private scheduled = false;
   readonly slab = new Slab();
   private readonly runBound = (): void => this.run();
+  /** null: every write on the main thread. */
+  private writer: SocketWriter | null = null;
+  /** The connections of the batch being written, by entry index. */
+  private batch: OutputBuffer[] = [];
+  /** Connections whose bytes a dead writer held: closed once the thread is gone. */
+  private limbo: OutputBuffer[] = [];
 
-  constructor(readonly maxPending: number) {}
+  /**
+   * `writerMinBatch`: passes with at least this many dirty connections share their writes with the
+   * writer thread; 0 = no thread.
+   */
+  constructor(readonly maxPending: number, writerMinBatch = 0) {
+    if (writerMinBatch > 0) {
+      this.writer = new SocketWriter(writerMinBatch);
+      this.writer.onExit = () => this.writerGone();
+    }
+  }
+
+  /** The writer thread (tests kill it); null when there is none. */
+  get socketWriter(): SocketWriter | null {
+    return this.writer;
+  }
+
+  /** The server is closing. */
+  stop(): void {
+    this.writer?.stop();
+  }
 
   mark(out: OutputBuffer): void {
     this.dirty.push(out);
@@ -92,8 +126,48 @@ export class FlushQueue {
     this.scheduled = false;
     const list = this.dirty;
     this.dirty = [];
-    for (let i = 0; i < list.length; i++) list[i]!.flush();
+    const w = this.writer;
+    if (w !== null && list.length >= w.minBatch && w.ready()) this.flushShared(list, w);
+    else for (let i = 0; i < list.length; i++) list[i]!.flush();
     if (this.doomedHead < this.doomed.length) this.destroySome();
+  }
+
+  /**
+   * A big pass: the connections that can be offloaded (see OutputBuffer.offer) go into a batch that
+   * the writer thread and this thread both take entries from; the others are flushed here first.
+   * Nothing is destroyed while the batch is open: the thread writes to raw fds.
+   */
+  private flushShared(list: OutputBuffer[], w: SocketWriter): void {
+    const batch = this.batch;
+    w.begin();
+    let rest = 0;
+    for (let i = 0; i < list.length; i++) {
+      const out = list[i]!;
+      if (out.offer(w)) batch.push(out);
+      else list[rest++] = out;
+    }
+    w.publish();
+    for (let i = 0; i < rest; i++) list[i]!.flush();
+    for (let i = w.claim(); i >= 0; i = w.claim()) batch[i]!.flush();
+    w.settle();
+    for (let i = 0; i < batch.length; i++) this.finish(batch[i]!, w.result(i));
+    batch.length = 0;
+  }
+
+  private finish(out: OutputBuffer, result: number): void {
+    if (result === RESULT_MAIN) return;
+    if (result === RESULT_UNCLAIMED) return out.flush();
+    if (result !== RESULT_NONE) return out.flushWritten(result);
+    out.hold();
+    this.limbo.push(out);
+  }
+
+  /** The writer thread exited: connections whose output it left unknown are closed now. */
+  private writerGone(): void {
+    this.writer = null;
+    const held = this.limbo;
+    this.limbo = [];
+    for (const out of held) out.release();
   }
 
   private destroySome(): void {
@@ -119,6 +193,8 @@ export class OutputBuffer {
   private frames = 0;
   private marked = false;
   private closeAfter = false;
+  /** The writer thread died holding this connection's bytes: output stops until it is closed. */
+  private held = false;
 
   constructor(
     private readonly socket: Socket,
@@ -133,7 +209,7 @@ export class OutputBuffer {
 
   /** Queues a frame the caller will never change again (it may be shared between connections). */
   append(frame: Uint8Array): void {
-    if (this.socket.destroyed) return;
+    if (this.socket.destroyed || this.held) return;
     if (this.frames === 0) this.ref = frame;
     else this.add(frame, true);
     this.queued1();
@@ -141,7 +217,7 @@ export class OutputBuffer {
 
   /** Queues a copy of `bytes` (the caller reuses its buffer, e.g. one writer for every reply). */
   appendCopy(bytes: Uint8Array): void {
-    if (this.socket.destroyed) return;
+    if (this.socket.destroyed || this.held) return;
     this.add(bytes, false);
     this.queued1();
   }
@@ -215,10 +291,37 @@ export class OutputBuffer {
   flush(): void {
     this.marked = false;
     const s = this.socket;
+    if (s.destroyed || this.held) return this.drop();
+    this.flushed(s, 0);
+  }
+
+  /**
+   * Puts this connection's bytes in the writer's batch when the thread may write them to the fd
+   * directly: one contiguous run (no big frames), nothing already queued in the socket (its bytes
+   * would go after ours), no end pending.
+   */
+  offer(w: SocketWriter): boolean {
+    if (this.frames === 0 || this.parts !== null || this.closeAfter || this.held) return false;
+    const s = this.socket;
+    if (s.destroyed || s.writableLength > 0) return false;
+    const fd = (s as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
+    if (typeof fd !== 'number' || fd < 0) return false;
+    return w.add(fd, this.ref ?? this.seg!.subarray(0, this.len));
+  }
+
+  /** The writer thread wrote `result` bytes of the offered ones (negative: an errno, none written). */
+  flushWritten(result: number): void {
+    this.marked = false;
+    const s = this.socket;
     if (s.destroyed) return this.drop();
+    this.flushed(s, result > 0 ? result : 0);
+  }
+
+  /** Writes what is queued past the first `skip` bytes, counts the frames, checks the limit. */
+  private flushed(s: Socket, skip: number): void {
     const frames = this.frames;
     if (frames > 0) {
-      this.writeOut(s);
+      this.writeOut(s, skip);
       this.frames = 0;
       this.owner.sent(frames);
     }
@@ -226,13 +329,27 @@ export class OutputBuffer {
     else if (s.writableLength > this.queue.maxPending) this.owner.overflowed();
   }
 
-  private writeOut(s: Socket): void {
+  /** The writer died with this connection's bytes: nothing more goes out until release. */
+  hold(): void {
+    this.marked = false;
+    this.held = true;
+    this.drop();
+  }
+
+  /** The writer thread is gone: the connection is closed (its output is unknown). */
+  release(): void {
+    this.owner.overflowed();
+  }
+
+  private writeOut(s: Socket, skip: number): void {
     if (this.ref !== null) {
-      s.write(this.ref);
+      const r = this.ref;
       this.ref = null;
+      if (skip < r.length) s.write(skip === 0 ? r : r.subarray(skip));
     } else if (this.parts === null) {
       const seg = this.seg!;
-      s.write(this.len === seg.length ? seg : seg.subarray(0, this.len)); // exact: a first frame's segment
+      const len = this.len;
+      if (skip < len) s.write(skip === 0 && len === seg.length ? seg : seg.subarray(skip, len)); // exact: a first frame's segment
       this.takeWritten();
     } else {
       this.closeSegment();

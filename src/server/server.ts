@@ -10,6 +10,7 @@ import { OpCode, Perms } from '../proto/constants.js';
 import { DataTree } from '../data/tree.js';
 import { Connection, type ConnectionHost } from '../net/connection.js';
 import { FlushQueue } from '../net/outbuf.js';
+import { defaultWriterMinBatch } from '../net/writer.js';
 import { answerFourLetterWord } from '../net/fourletter.js';
 
 import { Pipeline } from '../processor/chain.js';
@@ -56,6 +57,11 @@ export interface ExtraServerOptions {
   watchModeSemantics?: '3.8' | '3.9';
   /** Container/TTL reaping (znode.container.* system properties in ZooKeeper). */
   containers?: Partial<ContainerOptions>;
+  /**
+   * Flush passes over at least this many connections share their socket writes with a writer
+   * thread (src/net/writer.ts); 0 = none. Default: WATCHKEEPER_WRITER_MIN_BATCH, else 64.
+   */
+  writerMinBatch?: number;
 }
 
 export interface WatchkeeperServer {
@@ -105,7 +111,7 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
     this.durability = extra.durable && !extra.txnLog ? new Durability(options) : null;
     this.tree = new DataTree(options.extendedTypesEnabled);
     this.stats.globalOutstandingLimit = options.globalOutstandingLimit;
-    this.flushQueue = new FlushQueue(options.maxPendingOutputBytes);
+    this.flushQueue = new FlushQueue(options.maxPendingOutputBytes, extra.writerMinBatch ?? defaultWriterMinBatch());
     const factory = extra.watchManagerFactory ?? defaultWatchManagerFactory;
     this.watches = new WatchTables(factory(), factory(), this, {
       notificationZxid: extra.notificationZxid ?? 'txn',
@@ -272,6 +278,7 @@ export class ServerCore implements ConnectionHost, WatchSink, WatchkeeperServer 
     this.tracker.stop();
     this.containers.stop();
     stopLoopMonitor(this);
+    this.flushQueue.stop();
     for (const c of [...this.byWatcher.values()]) c.close();
     const stopped = new Promise<void>((resolve) => (this.server.listening ? this.server.close(() => resolve()) : resolve()));
     return stopped.then(() => this.durability?.close());

@@ -1,0 +1,91 @@
+// The writer thread's code and the layout of the memory it shares with the main thread.
+//
+// Why a second thread: a notification to a socket costs one write(2), and on loopback about half of
+// its ~8.5 µs of system time is the receiver's side of TCP, run in the sender's context. A fan-out to
+// 10,000 watchers is 10,000 such calls; one thread does them one after another while the second core
+// of the machine idles. The writer takes a share of a big flush pass's writes (see writer.ts).
+//
+// The code is a plain CommonJS string run with `new Worker(src, { eval: true })`, so the same source
+// runs from dist/ and from the TypeScript sources under vitest (no second entry file to locate).
+
+/** Int32 slots of the control array. */
+export const CTL = {
+  /** Batch number; bumped by the main thread to publish a batch (the thread waits on it). */
+  SEQ: 0,
+  /** Entries in the published batch. */
+  COUNT: 1,
+  /** Next entry to claim (Atomics.add by both threads: each index goes to exactly one of them). */
+  NEXT: 2,
+  /** Entries the writer has finished in this batch (the main thread waits on it). */
+  WDONE: 3,
+  /** The last batch the writer has finished claiming from: no batch is reused before it. */
+  ACK: 4,
+  /** Non-zero: the thread returns. */
+  STOP: 5,
+  /** Test hook: the thread exits with an error after this many more entries (0 = never). */
+  CRASH_AFTER: 6,
+  SIZE: 8,
+} as const;
+
+/** Int32 fields of one entry: the socket's fd, the bytes (offset, length in the byte area), the result. */
+export const ENTRY = { FD: 0, OFF: 1, LEN: 2, RESULT: 3, STRIDE: 4 } as const;
+
+/** RESULT before anyone wrote the entry; the writer stores bytes written (>= 0) or a negative errno. */
+export const RESULT_NONE = -0x80000000;
+/** RESULT of an entry the main thread claimed (it writes those through the socket itself). */
+export const RESULT_MAIN = -0x7fffffff;
+/** RESULT of an entry nobody had claimed when the thread was given up on: the main thread writes it. */
+export const RESULT_UNCLAIMED = -0x7ffffffd;
+/** RESULT of a write that failed without an errno (not expected from fs.writeSync). */
+export const RESULT_FAILED = -0x7ffffffe;
+
+/**
+ * The thread: wait for a batch, claim entries until none are left, write each with one
+ * fs.writeSync on the socket's (non-blocking) fd, and publish how much went out. Nothing here
+ * retries: EAGAIN and partial writes go back to the main thread, which queues the rest in the
+ * socket as usual, so the thread never blocks on a slow reader.
+ */
+export const WRITER_SOURCE = `
+'use strict';
+const { workerData } = require('node:worker_threads');
+const { writeSync } = require('node:fs');
+const C = ${JSON.stringify(CTL)};
+const E = ${JSON.stringify(ENTRY)};
+const ctl = new Int32Array(workerData.ctl);
+const ent = new Int32Array(workerData.ent);
+const bytes = Buffer.from(workerData.bytes);
+function writeOne(i) {
+  const at = i * E.STRIDE;
+  try {
+    return writeSync(ent[at + E.FD], bytes, ent[at + E.OFF], ent[at + E.LEN]);
+  } catch (e) {
+    return typeof e.errno === 'number' && e.errno < 0 ? e.errno : ${RESULT_FAILED};
+  }
+}
+function crashCheck() {
+  const n = Atomics.load(ctl, C.CRASH_AFTER);
+  if (n === 0) return;
+  if (n === 1) throw new Error('writer thread: test crash');
+  Atomics.store(ctl, C.CRASH_AFTER, n - 1);
+}
+function drain(count) {
+  for (;;) {
+    const i = Atomics.add(ctl, C.NEXT, 1);
+    if (i >= count) return;
+    crashCheck();
+    Atomics.store(ent, i * E.STRIDE + E.RESULT, writeOne(i));
+    Atomics.add(ctl, C.WDONE, 1);
+    Atomics.notify(ctl, C.WDONE);
+  }
+}
+let seen = 0; // a batch published before the thread ran is still acknowledged (see SocketWriter.ready)
+for (;;) {
+  Atomics.wait(ctl, C.SEQ, seen);
+  if (Atomics.load(ctl, C.STOP) !== 0) break;
+  const seq = Atomics.load(ctl, C.SEQ);
+  if (seq === seen) continue;
+  seen = seq;
+  drain(Atomics.load(ctl, C.COUNT));
+  Atomics.store(ctl, C.ACK, seq);
+}
+`;
