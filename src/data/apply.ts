@@ -19,6 +19,7 @@ export interface TxnResult {
 
 export function applyTxn(tree: DataTree, hdr: TxnHeader, txn: any): TxnResult {
   const rc: TxnResult = { type: hdr.type, err: 0 };
+  tree.applying = hdr.zxid;
   try {
     applyOne(tree, hdr, txn, rc);
   } catch (e) {

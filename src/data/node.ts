@@ -16,8 +16,8 @@ export interface DataNode {
   children: Set<string>;
   /** Most children held at once since the set was built: ZooKeeper's HashSet never shrinks (child-order.ts). */
   childMax?: number;
-  /** This node's digest as the tree last added it (DataNode's cached digest). */
-  digest?: bigint;
+  /** This node's digest as the tree last added it (DataNode's cached digest): an unsigned 32-bit CRC. */
+  digest: number;
 }
 
 /** DataTree.createStat: a new node's persisted stat. */

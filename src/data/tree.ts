@@ -8,7 +8,7 @@
 // (ReferenceCountedACLCache) so snapshots can store them by ref.
 import { Err } from '../proto/constants.js';
 import type { Stat } from '../proto/records/data.js';
-import { nodeDigest } from '../persist/digest.js';
+import { DigestSum, nodeDigest } from '../persist/digest.js';
 import type { StatPersisted } from '../proto/records/data.js';
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, type ACL } from './acl.js';
 import { AclTable } from './acl-refs.js';
@@ -36,6 +36,16 @@ function addChild(node: DataNode, name: string): void {
   node.children.add(name);
 }
 
+/**
+ * Where the tree may take a node's digest instead of computing it: the digest the node will have
+ * once txn `zxid` is applied, or -1 when not known. Within a multi a path may change twice; the
+ * value is its state after the whole txn, which is what the tree holds once the txn is applied
+ * (every intermediate hashIn is taken out again by the next change's hashOut).
+ */
+export interface PredictedDigests {
+  digestAt(path: string, zxid: bigint): number;
+}
+
 export class DataTree {
   readonly nodes = new Map<string, DataNode>();
   readonly ephemerals = new Map<bigint, Set<string>>();
@@ -43,8 +53,14 @@ export class DataTree {
   readonly ttls = new Set<string>();
   lastProcessedZxid = 0n;
   events: TreeEvents = noEvents;
-  /** The tree digest (DataTree.getTreeDigest): a wrapping 64-bit sum of node digests. */
-  digest = 0n;
+  private readonly digestSum = new DigestSum();
+  /**
+   * Node digests already computed for the txn being applied (the sync stage predicted them to log
+   * the txn's digest, as PrepRequestProcessor.precalculateDigest does); null computes every one.
+   */
+  predicted: PredictedDigests | null = null;
+  /** The zxid of the txn being applied, whose predicted node digests may be used. */
+  applying = -1n;
   readonly acls = new AclTable();
 
   constructor(readonly extendedTypes = false) {
@@ -73,7 +89,7 @@ export class DataTree {
     this.containers.clear();
     this.ttls.clear();
     this.acls.clear();
-    this.digest = 0n;
+    this.digestSum.value = 0n;
     this.lastProcessedZxid = 0n;
   }
 
@@ -88,7 +104,7 @@ export class DataTree {
       this.hashOut(old);
       this.untrackOwner(p, old.stat.ephemeralOwner);
     }
-    const node: DataNode = { data, acl: this.acls.intern(acl), stat, children: old?.children ?? NO_CHILDREN };
+    const node: DataNode = { data, acl: this.acls.intern(acl), stat, children: old?.children ?? NO_CHILDREN, digest: 0 };
     if (p !== '/') {
       const parent = this.nodes.get(parentOf(p));
       if (!parent) throw new TreeError(Err.noNode, p);
@@ -105,17 +121,23 @@ export class DataTree {
   }
 
   /** A node's digest as last computed (0 when absent): the digest predictor's starting point. */
-  nodeDigestOf(path: string): bigint {
-    return this.get(path)?.digest ?? 0n;
+  nodeDigestOf(path: string): number {
+    return this.get(path)?.digest ?? 0;
+  }
+
+  /** The tree digest (DataTree.getTreeDigest): a wrapping 64-bit sum of node digests. */
+  get digest(): bigint {
+    return this.digestSum.value;
   }
 
   private hashIn(path: string, n: DataNode): void {
-    n.digest = nodeDigest(path, n.data, n.stat);
-    this.digest = BigInt.asIntN(64, this.digest + n.digest);
+    const known = this.predicted === null ? -1 : this.predicted.digestAt(path, this.applying);
+    n.digest = known >= 0 ? known : nodeDigest(path, n.data, n.stat);
+    this.digestSum.add(n.digest);
   }
 
   private hashOut(n: DataNode): void {
-    if (n.digest !== undefined) this.digest = BigInt.asIntN(64, this.digest - n.digest);
+    this.digestSum.sub(n.digest);
   }
 
   /** "" is the root's alias, as in DataTree's node map. */
@@ -150,7 +172,7 @@ export class DataTree {
       this.hashIn(parentPath, parent);
     }
     acl = this.acls.intern(acl);
-    const node: DataNode = { data, acl, stat: createStat(zxid, time, owner), children: NO_CHILDREN };
+    const node: DataNode = { data, acl, stat: createStat(zxid, time, owner), children: NO_CHILDREN, digest: 0 };
     addChild(parent, childNameOf(path));
     parent.childMax = Math.max(parent.childMax ?? 0, parent.children.size); // child-order.ts
     this.nodes.set(path, node);

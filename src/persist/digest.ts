@@ -42,9 +42,12 @@ function crc32(data: Uint8Array, start = 0, end = data.length, prev = 0): number
   return ~c >>> 0;
 }
 
-/** DigestCalculator.calculateDigest for one node (0 for nodes excluded from the digest). */
-export function nodeDigest(path: string, data: Uint8Array | null, stat: StatPersisted): bigint {
-  if (path.startsWith(ZOOKEEPER_SUBTREE)) return 0n;
+/**
+ * DigestCalculator.calculateDigest for one node (0 for nodes excluded from the digest): an
+ * unsigned 32-bit CRC, kept a number (a BigInt per node digest was an allocation per change).
+ */
+export function nodeDigest(path: string, data: Uint8Array | null, stat: StatPersisted): number {
+  if (path.startsWith(ZOOKEEPER_SUBTREE)) return 0;
   const p = path === '/' ? '' : path;
   // Path, data and stat are hashed as one stream; small data joins the scratch buffer so one
   // pass covers the node, large data is hashed where it lies. No views are cut (each would be an
@@ -59,7 +62,7 @@ export function nodeDigest(path: string, data: Uint8Array | null, stat: StatPers
     scratch.raw(data);
   }
   writeStatForDigest(scratch, stat);
-  return BigInt(crc32(scratch.buf, 0, scratch.pos, crc));
+  return crc32(scratch.buf, 0, scratch.pos, crc);
 }
 
 /** The digest's field order differs from StatPersisted's serialized order (pzxid comes third). */
@@ -68,15 +71,62 @@ function writeStatForDigest(w: ByteWriter, s: StatPersisted): void {
   w.int(s.version).int(s.cversion).int(s.aversion).long(s.ephemeralOwner);
 }
 
-/** AdHash over node digests: a signed 64-bit wrapping sum, as Java's long arithmetic gives. */
+const TWO_32 = 4294967296;
+
+/**
+ * AdHash's running value: a signed 64-bit wrapping sum (Java long arithmetic) of unsigned 32-bit
+ * node digests, held as a signed high word and an unsigned low word so that adding or removing a
+ * node allocates nothing; a BigInt is made only when the value is read (once per txn record).
+ */
+export class DigestSum {
+  private hi = 0;
+  private lo = 0;
+
+  add(d: number): void {
+    const lo = this.lo + d;
+    if (lo >= TWO_32) {
+      this.lo = lo - TWO_32;
+      this.hi = (this.hi + 1) | 0;
+    } else this.lo = lo;
+  }
+
+  sub(d: number): void {
+    const lo = this.lo - d;
+    if (lo < 0) {
+      this.lo = lo + TWO_32;
+      this.hi = (this.hi - 1) | 0;
+    } else this.lo = lo;
+  }
+
+  copyFrom(o: DigestSum): this {
+    this.hi = o.hi;
+    this.lo = o.lo;
+    return this;
+  }
+
+  get value(): bigint {
+    return (BigInt(this.hi) << 32n) + BigInt(this.lo);
+  }
+
+  set value(v: bigint) {
+    this.hi = Number(BigInt.asIntN(32, v >> 32n));
+    this.lo = Number(BigInt.asUintN(32, v));
+  }
+}
+
+/** AdHash over node digests (a snapshot's or a model tree's running digest). */
 export class TreeDigest {
-  value = 0n;
+  private readonly sum = new DigestSum();
+
+  get value(): bigint {
+    return this.sum.value;
+  }
 
   add(path: string, data: Uint8Array | null, stat: StatPersisted): void {
-    this.value = BigInt.asIntN(64, this.value + nodeDigest(path, data, stat));
+    this.sum.add(nodeDigest(path, data, stat));
   }
 
   remove(path: string, data: Uint8Array | null, stat: StatPersisted): void {
-    this.value = BigInt.asIntN(64, this.value - nodeDigest(path, data, stat));
+    this.sum.sub(nodeDigest(path, data, stat));
   }
 }

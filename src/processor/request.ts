@@ -43,7 +43,8 @@ export interface Request {
 }
 
 export function newRequest(client: Client | null, sessionId: bigint, xid: number, type: number, body: Buffer): Request {
-  return { client, sessionId, xid, type, body, hdr: null, txn: null, err: 0, ready: false };
+  // Every field from the start (onFinal and arrivedAt too): one object shape, no growth later.
+  return { client, sessionId, xid, type, body, hdr: null, txn: null, err: 0, ready: false, onFinal: undefined, arrivedAt: undefined };
 }
 
 /** Thrown by prep and read handlers: a KeeperException.Code for the reply. */

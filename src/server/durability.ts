@@ -54,7 +54,9 @@ export class Durability {
       take: () => this.snapshot(state),
       onError: (e) => console.error('watchkeeper: snapshot failed', e),
     });
-    this.log.attach({ writer: this.writer, predictor: new DigestPredictor(state.tree, state.changes), schedule: this.schedule });
+    const predictor = new DigestPredictor(state.tree, state.changes);
+    state.tree.predicted = predictor;
+    this.log.attach({ writer: this.writer, predictor, schedule: this.schedule });
     this.startPurge();
     return state.tree.lastProcessedZxid;
   }
@@ -126,6 +128,7 @@ export class Durability {
     this.stopPurge = null;
     await this.schedule?.idle();
     await this.writer?.close();
+    if (process.env.WK_LOGSTATS) console.error("LOGSTATS", JSON.stringify(this.writer?.stats));
   }
 
   /** Snapshots started / skipped because one was still running. */

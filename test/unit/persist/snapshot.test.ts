@@ -87,12 +87,12 @@ describe('digest', () => {
     [s.czxid, s.mzxid, s.pzxid, s.ctime, s.mtime].forEach((v, i) => st.writeBigInt64BE(v, i * 8));
     st.writeInt32BE(s.version, 40); st.writeInt32BE(s.cversion, 44); st.writeInt32BE(s.aversion, 48);
     st.writeBigInt64BE(s.ephemeralOwner, 52);
-    expect(nodeDigest('/a/b', data, s)).toBe(BigInt(crc32(Buffer.concat([Buffer.from('/a/b'), data, st]))));
-    expect(nodeDigest('/', null, s)).toBe(BigInt(crc32(st)));
+    expect(nodeDigest('/a/b', data, s)).toBe(crc32(Buffer.concat([Buffer.from('/a/b'), data, st])));
+    expect(nodeDigest('/', null, s)).toBe(crc32(st));
     const big = Buffer.alloc(100_000, 3);
-    expect(nodeDigest('/x', big, s)).toBe(BigInt(crc32(Buffer.concat([Buffer.from('/x'), big, st]))));
-    expect(nodeDigest('/zookeeper/quota', data, s)).toBe(0n);
-    expect(nodeDigest('/zookeeper', data, s)).not.toBe(0n);
+    expect(nodeDigest('/x', big, s)).toBe(crc32(Buffer.concat([Buffer.from('/x'), big, st])));
+    expect(nodeDigest('/zookeeper/quota', data, s)).toBe(0);
+    expect(nodeDigest('/zookeeper', data, s)).not.toBe(0);
   });
 });
 
