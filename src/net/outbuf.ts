@@ -9,7 +9,7 @@
 // A pass over many connections hands a share of its writes to a second thread (writer.ts): on
 // loopback the write syscalls are most of the cost, and they can run on the machine's other core.
 import type { Socket } from 'node:net';
-import { RESULT_MAIN, RESULT_NONE, RESULT_UNCLAIMED } from './writer-thread.js';
+import { RESULT_NONE, RESULT_UNCLAIMED } from './writer-thread.js';
 import { SocketWriter } from './writer.js';
 
 /** Frames at least this long are queued by reference rather than copied into the segment. */
@@ -146,16 +146,15 @@ export class FlushQueue {
       if (out.offer(w)) batch.push(out);
       else list[rest++] = out;
     }
-    w.publish();
+    w.close();
     for (let i = 0; i < rest; i++) list[i]!.flush();
-    for (let i = w.claim(); i >= 0; i = w.claim()) batch[i]!.flush();
+    for (let i = w.claim(); i >= 0; i = w.claim()) w.write(i);
     w.settle();
     for (let i = 0; i < batch.length; i++) this.finish(batch[i]!, w.result(i));
     batch.length = 0;
   }
 
   private finish(out: OutputBuffer, result: number): void {
-    if (result === RESULT_MAIN) return;
     if (result === RESULT_UNCLAIMED) return out.flush();
     if (result !== RESULT_NONE) return out.flushWritten(result);
     out.hold();

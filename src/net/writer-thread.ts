@@ -12,9 +12,9 @@
 export const CTL = {
   /** Batch number; bumped by the main thread to publish a batch (the thread waits on it). */
   SEQ: 0,
-  /** Entries in the published batch. */
+  /** Entries published so far in this batch (it grows while the main thread fills the batch). */
   COUNT: 1,
-  /** Next entry to claim (Atomics.add by both threads: each index goes to exactly one of them). */
+  /** Next entry to claim (compareExchange by both threads: each index goes to exactly one of them). */
   NEXT: 2,
   /** Entries the writer has finished in this batch (the main thread waits on it). */
   WDONE: 3,
@@ -24,7 +24,11 @@ export const CTL = {
   STOP: 5,
   /** Test hook: the thread exits with an error after this many more entries (0 = never). */
   CRASH_AFTER: 6,
-  SIZE: 8,
+  /** 1 while the main thread may still add entries to the batch. */
+  OPEN: 7,
+  /** Bumped on every change of COUNT or OPEN: the thread waits on it when it has caught up. */
+  PUB: 8,
+  SIZE: 10,
 } as const;
 
 /** Int32 fields of one entry: the socket's fd, the bytes (offset, length in the byte area), the result. */
@@ -32,8 +36,6 @@ export const ENTRY = { FD: 0, OFF: 1, LEN: 2, RESULT: 3, STRIDE: 4 } as const;
 
 /** RESULT before anyone wrote the entry; the writer stores bytes written (>= 0) or a negative errno. */
 export const RESULT_NONE = -0x80000000;
-/** RESULT of an entry the main thread claimed (it writes those through the socket itself). */
-export const RESULT_MAIN = -0x7fffffff;
 /** RESULT of an entry nobody had claimed when the thread was given up on: the main thread writes it. */
 export const RESULT_UNCLAIMED = -0x7ffffffd;
 /** RESULT of a write that failed without an errno (not expected from fs.writeSync). */
@@ -68,10 +70,24 @@ function crashCheck() {
   if (n === 1) throw new Error('writer thread: test crash');
   Atomics.store(ctl, C.CRASH_AFTER, n - 1);
 }
-function drain(count) {
+// Claims the next published entry: -1 when the batch is closed and all of it is claimed. Caught up
+// with a batch still being filled, it sleeps until the main thread publishes more (PUB changes).
+function claim() {
   for (;;) {
-    const i = Atomics.add(ctl, C.NEXT, 1);
-    if (i >= count) return;
+    const pub = Atomics.load(ctl, C.PUB);
+    const i = Atomics.load(ctl, C.NEXT);
+    if (i < Atomics.load(ctl, C.COUNT)) {
+      if (Atomics.compareExchange(ctl, C.NEXT, i, i + 1) === i) return i;
+      continue;
+    }
+    if (Atomics.load(ctl, C.OPEN) === 0) return -1;
+    Atomics.wait(ctl, C.PUB, pub);
+  }
+}
+function drain() {
+  for (;;) {
+    const i = claim();
+    if (i < 0) return;
     crashCheck();
     Atomics.store(ent, i * E.STRIDE + E.RESULT, writeOne(i));
     Atomics.add(ctl, C.WDONE, 1);
@@ -85,7 +101,7 @@ for (;;) {
   const seq = Atomics.load(ctl, C.SEQ);
   if (seq === seen) continue;
   seen = seq;
-  drain(Atomics.load(ctl, C.COUNT));
+  drain();
   Atomics.store(ctl, C.ACK, seq);
 }
 `;

@@ -1,6 +1,7 @@
 // The main thread's side of the writer thread (writer-thread.ts): a big flush pass copies each
-// offloaded socket's pending bytes into shared memory, publishes the batch with one Atomics.notify,
-// and then claims entries itself from the same counter while the thread claims the others, so the
+// offloaded socket's fd and pending bytes into shared memory, publishing them 32 at a time (the
+// thread starts writing while the batch is still being filled; no postMessage per connection), and
+// then claims entries itself from the same counter while the thread claims the others, so the
 // share adapts to how fast each side goes (a thread that is slow to wake just gets fewer). The pass
 // ends only when the thread has finished every entry it claimed: no socket of a batch can be
 // destroyed (and its fd number reused by the next accept) while the thread may still write to it,
@@ -10,8 +11,9 @@
 // all of them); one that stops answering in the middle of a batch is terminated, and connections
 // whose bytes it held are closed only once the thread is gone (their output is unknown, so the
 // client must reconnect, as after any connection loss; nothing it was told is lost).
+import { writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { CTL, ENTRY, RESULT_MAIN, RESULT_NONE, RESULT_UNCLAIMED, WRITER_SOURCE } from './writer-thread.js';
+import { CTL, ENTRY, RESULT_FAILED, RESULT_NONE, RESULT_UNCLAIMED, WRITER_SOURCE } from './writer-thread.js';
 
 /** Capacities and the wait bound; tests may lower them. */
 export const WRITER_LIMITS = {
@@ -38,6 +40,9 @@ export function defaultWriterMinBatch(): number {
 /** Below this many dirty connections a pass is written by the main thread alone. */
 const DEFAULT_MIN_BATCH = 64;
 
+/** Entries between two publications of a growing batch (each costs an Atomics.notify). */
+const PUBLISH_EVERY = 32;
+
 export class SocketWriter {
   private worker: Worker | null = null;
   private dead = false;
@@ -52,7 +57,7 @@ export class SocketWriter {
   private lastSrc: Uint8Array | null = null;
   private lastOff = 0;
   /** Passes shared with the thread, entries offered, entries the thread wrote (tests, mntr). */
-  readonly counts = { batches: 0, entries: 0, byThread: 0 };
+  readonly counts = { batches: 0, entries: 0, byThread: 0, waits: 0, waitMs: 0 };
   /** Called once the thread has exited, whatever the cause. */
   onExit: () => void = () => {};
 
@@ -89,11 +94,22 @@ export class SocketWriter {
     return !this.dead;
   }
 
+  /**
+   * Opens a batch: the thread wakes and takes entries as add() publishes them, so its first write
+   * does not wait for the whole batch to be built.
+   */
   begin(): void {
     this.count = 0;
     this.mine = 0;
     this.used = 0;
     this.lastSrc = null;
+    const ctl = this.ctl;
+    Atomics.store(ctl, CTL.COUNT, 0);
+    Atomics.store(ctl, CTL.NEXT, 0);
+    Atomics.store(ctl, CTL.WDONE, 0);
+    Atomics.store(ctl, CTL.OPEN, 1);
+    Atomics.store(ctl, CTL.SEQ, ++this.seq);
+    Atomics.notify(ctl, CTL.SEQ);
   }
 
   /** Adds one socket's bytes to the batch; false when the batch is full. */
@@ -114,27 +130,53 @@ export class SocketWriter {
     ent[at + ENTRY.OFF] = off;
     ent[at + ENTRY.LEN] = src.length;
     ent[at + ENTRY.RESULT] = RESULT_NONE;
+    if (this.count % PUBLISH_EVERY === 0) this.publish(1);
     return true;
   }
 
-  /** Hands the batch to the thread (the stores before SEQ's are visible to it once it sees SEQ). */
-  publish(): void {
+  /** Makes the entries added so far visible to the thread (Atomics stores order the plain ones before). */
+  private publish(open: 0 | 1): void {
     const ctl = this.ctl;
     Atomics.store(ctl, CTL.COUNT, this.count);
-    Atomics.store(ctl, CTL.NEXT, 0);
-    Atomics.store(ctl, CTL.WDONE, 0);
-    Atomics.store(ctl, CTL.SEQ, ++this.seq);
-    Atomics.notify(ctl, CTL.SEQ);
+    Atomics.store(ctl, CTL.OPEN, open);
+    Atomics.add(ctl, CTL.PUB, 1);
+    Atomics.notify(ctl, CTL.PUB);
+  }
+
+  /** No more entries: the thread stops once it has claimed the last one. */
+  close(): void {
+    this.publish(0);
   }
 
   /** The next entry for the main thread to write, or -1 once every entry is claimed. */
   claim(): number {
     if (!WRITER_LIMITS.mainClaims) return -1;
-    const i = Atomics.add(this.ctl, CTL.NEXT, 1);
-    if (i >= this.count) return -1;
-    this.ent[i * ENTRY.STRIDE + ENTRY.RESULT] = RESULT_MAIN;
-    this.mine++;
-    return i;
+    const ctl = this.ctl;
+    for (;;) {
+      const i = Atomics.load(ctl, CTL.NEXT);
+      if (i >= this.count) return -1;
+      if (Atomics.compareExchange(ctl, CTL.NEXT, i, i + 1) !== i) continue;
+      this.mine++;
+      return i;
+    }
+  }
+
+  /**
+   * Writes a claimed entry here, the way the thread does: one write(2) from the shared bytes,
+   * skipping the stream machinery of socket.write (its write request and after-write callback per
+   * call). The socket's own queue is empty (see OutputBuffer.offer), so order is kept.
+   */
+  write(i: number): void {
+    const at = i * ENTRY.STRIDE;
+    const ent = this.ent;
+    let r: number;
+    try {
+      r = writeSync(ent[at + ENTRY.FD]!, this.area, ent[at + ENTRY.OFF]!, ent[at + ENTRY.LEN]!);
+    } catch (e) {
+      const errno = (e as { errno?: unknown }).errno;
+      r = typeof errno === 'number' && errno < 0 ? errno : RESULT_FAILED;
+    }
+    ent[at + ENTRY.RESULT] = r;
   }
 
   /**
@@ -144,11 +186,19 @@ export class SocketWriter {
    */
   settle(): boolean {
     const theirs = this.count - this.mine;
+    if (Atomics.load(this.ctl, CTL.WDONE) >= theirs) return this.counted(theirs);
+    const start = performance.now();
+    const ok = this.waitFor(theirs, start + WRITER_LIMITS.waitMs);
+    this.counts.waits++;
+    this.counts.waitMs += performance.now() - start;
+    return ok && this.counted(theirs);
+  }
+
+  private waitFor(theirs: number, deadline: number): boolean {
     const ctl = this.ctl;
-    const deadline = performance.now() + WRITER_LIMITS.waitMs;
     for (;;) {
       const done = Atomics.load(ctl, CTL.WDONE);
-      if (done >= theirs) return this.counted(theirs);
+      if (done >= theirs) return true;
       const left = deadline - performance.now();
       if (left <= 0) return this.giveUp();
       Atomics.wait(ctl, CTL.WDONE, done, left);
@@ -175,7 +225,7 @@ export class SocketWriter {
     return false;
   }
 
-  /** Entry i's outcome: bytes the thread wrote, a negative errno, RESULT_MAIN or RESULT_NONE. */
+  /** Entry i's outcome: bytes written, a negative errno, RESULT_UNCLAIMED or RESULT_NONE. */
   result(i: number): number {
     return Atomics.load(this.ent, i * ENTRY.STRIDE + ENTRY.RESULT);
   }
