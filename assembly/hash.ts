@@ -26,6 +26,26 @@ export function hashBytes(p: usize, n: u32): u32 {
   return <u32>(h ^ (h >>> 32));
 }
 
+/**
+ * hashBytes of `n` bytes that may end anywhere (an interned copy): the same value, with the tail
+ * put together byte by byte instead of read as one word past the end.
+ */
+export function hashStored(p: usize, n: u32): u32 {
+  let h = seed ^ (<u64>n * 0x9e3779b97f4a7c15);
+  let i: u32 = 0;
+  for (; i + 8 <= n; i += 8) h = mix(h, load<u64>(p + i));
+  if (i < n) {
+    let tail: u64 = 0;
+    // The last eight bytes shifted down to the tail's; byte by byte only for paths under 8 bytes.
+    if (n >= 8) tail = load<u64>(p + n - 8) >>> (<u64>(8 - (n - i)) << 3);
+    else for (let j = n; j > i; j--) tail = (tail << 8) | <u64>load<u8>(p + j - 1);
+    h = mix(h, tail);
+  }
+  h ^= h >>> 29;
+  h *= 0xc4ceb9fe1a85ec53;
+  return <u32>(h ^ (h >>> 32));
+}
+
 /** Byte equality of two ranges of length `n`, eight bytes at a time; never reads past the end. */
 export function bytesEqual(a: usize, b: usize, n: u32): bool {
   let i: u32 = 0;

@@ -61,6 +61,7 @@ export function addWatch(n: u32, w: u32, mode: u32): i32 {
   const p = inputPtr();
   if (!validPath(p, n)) return INVALID_PATH;
   watchers.ensureWatcher(w);
+  if (mode == RECURSIVE) paths.reserveRecursive();
   const h = hashBytes(p, n);
   const id = paths.lookup(p, n, h);
   if (id) {
@@ -88,6 +89,7 @@ export function addWatchId(id: u32, w: u32, mode: u32): i32 {
   }
   if (!paths.pathInterned(id)) return STALE; // a retired path is still the same path: revive it
   watchers.ensureWatcher(w);
+  if (mode == RECURSIVE) paths.reserveRecursive();
   return addKnown(id, w, mode);
 }
 

@@ -53,6 +53,7 @@ function fire(id: u32, n: u32, type: i32, zxid: i64, nSuppress: u32): i32 {
 
 /** Marks the suppressed ids (read from the output buffer before it is reused). */
 function markSuppressed(nSuppress: u32): u32 {
+  watchers.ensureMarks();
   const base = watchers.nextEpoch();
   const cap = watchers.watcherCap();
   for (let i: u32 = 0; i < nSuppress; i++) {

@@ -1,6 +1,9 @@
 // Per-watcher records, indexed directly by the caller's dense watcher id: 8 bytes each,
 //   [path-id set handle][live pair count | REGISTERED]
-// plus a u16 mark per watcher used by triggers (suppression and de-duplication), all in one block.
+// plus a u16 mark per watcher used by triggers (suppression and de-duplication), after the records
+// in the same block. The marks are only made by the first trigger that needs them (one with a
+// suppress list, or while persistent-recursive watches exist): a table of plain watches never does,
+// and a million sessions with a watch each then cost 8 bytes apiece here instead of 10.
 // The path-id set may hold stale ids (pairs a trigger removed without touching the watcher): the
 // live count is exact, and stale ids are purged when the set would otherwise grow. REGISTERED
 // mirrors "watch2Paths has an entry for this watcher" in ZooKeeper, which outlives the watcher's
@@ -53,12 +56,23 @@ export function ensureWatcher(w: u32): void {
 function growWatchers(w: u32): void {
   let n = cap < 64 ? <u32>64 : cap;
   while (n <= w) n <<= 1;
-  const block = alloc(<usize>n * (REC + 2));
-  const nextMarks = block + <usize>n * REC;
-  memory.fill(block, 0, <usize>n * (REC + 2));
+  moveTo(n, marks != 0);
+}
+
+/** Makes the trigger marks (zero) if this table has none yet. Allocates once. */
+export function ensureMarks(): void {
+  if (!marks) moveTo(cap, true);
+}
+
+/** Moves the records (and marks, `withMarks`) into one new block for `n` watchers, new parts zero. */
+function moveTo(n: u32, withMarks: bool): void {
+  const size = <usize>n * (withMarks ? REC + 2 : REC);
+  const block = alloc(size);
+  const nextMarks = withMarks ? block + <usize>n * REC : 0;
+  memory.fill(block, 0, size);
   if (recs) {
     memory.copy(block, recs, <usize>cap * REC);
-    memory.copy(nextMarks, marks, <usize>cap << 1);
+    if (marks && withMarks) memory.copy(nextMarks, marks, <usize>cap << 1);
     free(recs);
   }
   recs = block;
@@ -73,7 +87,7 @@ function growWatchers(w: u32): void {
  * triggers), so a stale mark can never collide with a fresh round.
  */
 export function nextEpoch(): u32 {
-  if (epoch >= 0xfffc) {
+  if (epoch >= 0xfffc) { // marks exist: the caller made them (ensureMarks)
     memory.fill(marks, 0, <usize>cap << 1);
     epoch = 0;
   }

@@ -13,7 +13,7 @@
 // through this path and compare the table with the reference after each step):
 //   status words (assembly/io.ts): [4] pairs in the table, [5] path records, [6] watcher records,
 //     [7] watcher capacity
-//   path record (assembly/paths.ts): 16 bytes, the watcher-set handle at byte 8
+//   path record (assembly/paths.ts): 8 bytes, the watcher-set handle at byte 4
 //   bitset (assembly/bitset.ts): [BITSET][count][base watcher][words] then the words
 //   watcher record (assembly/watchers.ts): 8 bytes, [path vector handle][live count | REGISTERED]
 //   path vector (assembly/vec.ts): [capacity][count] then the ids; handle bit 0 = one inline id
@@ -24,8 +24,8 @@ const S_TOTAL = 4;
 const S_PATH_RECS = 5;
 const S_WATCHER_RECS = 6;
 const S_WATCHER_CAP = 7;
-const PATH_REC_WORDS = 4;
-const PATH_SET = 2;
+const PATH_REC_WORDS = 2;
+const PATH_SET = 1;
 const BITSET = 1;
 const BITS_HEADER_WORDS = 4;
 const WATCHER_REC_WORDS = 2;
