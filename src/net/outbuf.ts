@@ -10,7 +10,7 @@
 // loopback the write syscalls are most of the cost, and they can run on the machine's other core.
 import type { Socket } from 'node:net';
 import { RESULT_NONE, RESULT_UNCLAIMED } from './writer-thread.js';
-import { SocketWriter } from './writer.js';
+import { defaultWriterThreaded, SocketWriter } from './writer.js';
 
 /** Frames at least this long are queued by reference rather than copied into the segment. */
 const BIG_FRAME = 16 * 1024;
@@ -85,11 +85,11 @@ export class FlushQueue {
 
   /**
    * `writerMinBatch`: passes with at least this many dirty connections share their writes with the
-   * writer thread; 0 = no thread.
+   * writer thread (`threaded` false: written directly by this thread, no second one); 0 = neither.
    */
-  constructor(readonly maxPending: number, writerMinBatch = 0) {
+  constructor(readonly maxPending: number, writerMinBatch = 0, threaded = defaultWriterThreaded()) {
     if (writerMinBatch > 0) {
-      this.writer = new SocketWriter(writerMinBatch);
+      this.writer = new SocketWriter(writerMinBatch, threaded);
       this.writer.onExit = () => this.writerGone();
     }
   }

@@ -37,6 +37,14 @@ export function defaultWriterMinBatch(): number {
   return Number.isInteger(n) && n >= 0 ? n : DEFAULT_MIN_BATCH;
 }
 
+/**
+ * Whether big passes get the thread (default) or only direct writes on the main thread
+ * (WATCHKEEPER_WRITER_THREAD=0: the same batch, no second thread; for machines with one core).
+ */
+export function defaultWriterThreaded(): boolean {
+  return process.env.WATCHKEEPER_WRITER_THREAD !== '0';
+}
+
 /** Below this many dirty connections a pass is written by the main thread alone. */
 const DEFAULT_MIN_BATCH = 64;
 
@@ -61,14 +69,18 @@ export class SocketWriter {
   /** Called once the thread has exited, whatever the cause. */
   onExit: () => void = () => {};
 
-  /** `minBatch`: passes with fewer dirty connections are not worth a wake-up of the thread. */
-  constructor(readonly minBatch: number) {
+  /**
+   * `minBatch`: passes with fewer dirty connections are not worth a wake-up of the thread.
+   * `threaded` false: no thread; the main thread writes every entry itself (direct writes only).
+   */
+  constructor(readonly minBatch: number, readonly threaded = true) {
     this.ent = new Int32Array(new SharedArrayBuffer(WRITER_LIMITS.entries * ENTRY.STRIDE * 4));
     this.area = Buffer.from(new SharedArrayBuffer(WRITER_LIMITS.bytes));
   }
 
   /** Whether a batch may be built now: the thread lives and has left the previous batch. */
   ready(): boolean {
+    if (!this.threaded) return true;
     if (this.dead) return false;
     if (this.worker === null) this.start();
     return Atomics.load(this.ctl, CTL.ACK) === this.seq;
@@ -103,6 +115,7 @@ export class SocketWriter {
     this.mine = 0;
     this.used = 0;
     this.lastSrc = null;
+    if (!this.threaded) return;
     const ctl = this.ctl;
     Atomics.store(ctl, CTL.COUNT, 0);
     Atomics.store(ctl, CTL.NEXT, 0);
@@ -130,7 +143,7 @@ export class SocketWriter {
     ent[at + ENTRY.OFF] = off;
     ent[at + ENTRY.LEN] = src.length;
     ent[at + ENTRY.RESULT] = RESULT_NONE;
-    if (this.count % PUBLISH_EVERY === 0) this.publish(1);
+    if (this.count % PUBLISH_EVERY === 0 && this.threaded) this.publish(1);
     return true;
   }
 
@@ -145,11 +158,12 @@ export class SocketWriter {
 
   /** No more entries: the thread stops once it has claimed the last one. */
   close(): void {
-    this.publish(0);
+    if (this.threaded) this.publish(0);
   }
 
   /** The next entry for the main thread to write, or -1 once every entry is claimed. */
   claim(): number {
+    if (!this.threaded) return this.mine < this.count ? this.mine++ : -1;
     if (!WRITER_LIMITS.mainClaims) return -1;
     const ctl = this.ctl;
     for (;;) {

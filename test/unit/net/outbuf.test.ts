@@ -88,3 +88,39 @@ describe('OutputBuffer', () => {
     expect(c.received().toString()).toBe('last words');
   });
 });
+
+// Passes of at least `writerMinBatch` connections go through the writer's batch (src/net/writer.ts):
+// written with one write(2) per fd, by a second thread or, unthreaded, by this one. A write the
+// kernel takes only in part (a reader that stopped) hands the rest to the socket, in order.
+describe.each([
+  ['threaded', true],
+  ['direct', false],
+])('FlushQueue with a %s writer batch', (_name, threaded) => {
+  it('delivers each connection its bytes in order, counts frames, and queues the rest of a partial write', async () => {
+    const q = new FlushQueue(64 << 20, 2, threaded);
+    const conns = [await pair(q), await pair(q), await pair(q), await pair(q)];
+    clients[clients.length - 1]!.pause(); // the last one stops reading
+    const big = Buffer.alloc(8000, 1); // copied in (under BIG_FRAME): one contiguous run per pass
+    const expected = conns.map(() => [] as Buffer[]);
+    for (let round = 0; round < 600; round++) {
+      conns.forEach((c, i) => {
+        const own = Buffer.from(`c${i}r${round};`);
+        c.out.append(big);
+        c.out.appendCopy(own);
+        expected[i]!.push(big, own);
+      });
+      await new Promise((r) => setImmediate(r));
+    }
+    const sock = accepted[accepted.length - 1]!;
+    expect(sock.writableLength).toBeGreaterThan(0); // the kernel refused part: the socket holds the rest
+    clients[clients.length - 1]!.resume();
+    const want = expected.map((parts) => Buffer.concat(parts));
+    await until(() => conns.every((c, i) => c.received().length >= want[i]!.length));
+    conns.forEach((c, i) => {
+      expect(c.received().equals(want[i]!)).toBe(true);
+      expect(c.owner.sent).toBe(1200);
+    });
+    expect(q.socketWriter!.counts.entries).toBeGreaterThan(0);
+    q.stop();
+  });
+});
