@@ -36,6 +36,17 @@ const FRESH = 2;
 /** reportCursor() when a report is complete (u32 0xffffffff read as i32). */
 const REPORT_DONE = -1;
 
+/**
+ * One small manager kept for the life of the process, made with the first one. V8 keeps the hidden
+ * classes (maps) of a manager and of its parts only while some object uses them, and optimized
+ * code that checks a map is thrown away when the map is collected. So when the last manager was
+ * collected (a benchmark drops one per round) every hot method was deoptimized ("weak objects" in
+ * --trace-deopt, for addWatch, PathIdCache.get, syncViews...) and the next manager's adds ran
+ * unoptimized until V8 recompiled them, often inside the timed loop. Costs one instance with its
+ * initial 1 MiB of memory.
+ */
+let shapeKeeper: WasmWatchManager | null | undefined;
+
 export class WasmWatchManager implements WatchManager {
   private readonly core: WatchCoreExports;
   private readonly memory: WebAssembly.Memory;
@@ -56,6 +67,10 @@ export class WasmWatchManager implements WatchManager {
     this.memory = memory;
     this.statusWord = exports.statusPtr() >>> 2;
     this.rebuildViews();
+    if (shapeKeeper === undefined) {
+      shapeKeeper = null; // the keeper's own construction must not make another
+      shapeKeeper = new WasmWatchManager({ build: opts.build, maximumPages: 16 });
+    }
   }
 
   /** Recreates the views after memory grew or the input buffer moved. */
