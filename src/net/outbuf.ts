@@ -302,7 +302,7 @@ export class OutputBuffer {
   offer(w: SocketWriter): boolean {
     if (this.frames === 0 || this.parts !== null || this.closeAfter || this.held) return false;
     const s = this.socket;
-    if (s.destroyed || s.writableLength > 0) return false;
+    if (s.destroyed || !s.writable || s.writableLength > 0) return false;
     const fd = (s as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
     if (typeof fd !== 'number' || fd < 0) return false;
     return w.add(fd, this.ref ?? this.seg!.subarray(0, this.len));
