@@ -18,12 +18,16 @@ let server: ServerCore;
 let port: number;
 const clients: RawClient[] = [];
 
+// The main thread leaves every batch entry to the thread, so these tests exercise the thread's
+// writes whatever the scheduling (the main thread's share is covered in test/unit/net/outbuf.test.ts).
 beforeAll(async () => {
-  const s = await startServer({ maxPendingOutputBytes: MAX_PENDING, writerMinBatch: Number(process.env.WMB ?? 2), maxClientCnxns: 0 });
+  const s = await startServer({ maxPendingOutputBytes: MAX_PENDING, writerMinBatch: 2, maxClientCnxns: 0 });
   server = s.server as ServerCore;
   port = s.port;
+  WRITER_LIMITS.mainClaims = false;
 });
 afterAll(async () => {
+  WRITER_LIMITS.mainClaims = true;
   for (const c of clients) c.close();
   await server.close();
 });
@@ -143,15 +147,13 @@ describe('socket writer thread crashing inside a batch', () => {
   let crashPort: number;
   const waitMs = WRITER_LIMITS.waitMs;
   beforeAll(async () => {
-    const s = await startServer({ writerMinBatch: Number(process.env.WMB ?? 2), maxClientCnxns: 0 });
+    const s = await startServer({ writerMinBatch: 2, maxClientCnxns: 0 });
     crashServer = s.server as ServerCore;
     crashPort = s.port;
-    WRITER_LIMITS.waitMs = 200;
-    WRITER_LIMITS.mainClaims = false; // every entry goes to the thread, so the crash is inside a batch
+    WRITER_LIMITS.waitMs = 200; // every entry goes to the thread (above), so the crash is inside a batch
   });
   afterAll(async () => {
     WRITER_LIMITS.waitMs = waitMs;
-    WRITER_LIMITS.mainClaims = true;
     await crashServer.close();
   });
 
