@@ -316,32 +316,36 @@ function dropChunk(s: usize, k: u32, end: u32, w: u32): void {
   let acc: u32 = 0;
   for (let i = k; i < end; i++) acc += touchPair(load<u32>(s + (<usize>i << 2)), w);
   sink = acc;
+  // The pair count lives in memory (io.ts status words): counted here, stored once per chunk.
+  let dropped: i32 = 0;
   for (let i = k; i < end; i++) {
     const id = load<u32>(s + (<usize>i << 2));
-    if (!dropFromBits(id, w)) dropPairIfLive(id, w);
+    const r = dropFromBits(id, w);
+    if (r < 0) dropPairIfLive(id, w);
+    else dropped += r;
   }
+  addTotal(-dropped);
 }
 
 /**
  * dropPairIfLive's common case in one pass, no calls: `id`'s set is a bitset (so the path is live)
- * that keeps at least two watchers after `w`'s bit goes (so it stays a bitset). True when done,
- * whether or not `w` had a bit; false when dropPairIfLive must decide.
+ * that keeps at least two watchers after `w`'s bit goes (so it stays a bitset). 1 when it removed
+ * the pair, 0 when `w` had none (the caller counts them), -1 when dropPairIfLive must decide.
  */
-@inline function dropFromBits(id: u32, w: u32): bool {
+@inline function dropFromBits(id: u32, w: u32): i32 {
   const b = paths.pathSet(id);
-  if (!isBitset(b)) return false;
+  if (!isBitset(b)) return -1;
   const i = w - bitsBase(b);
-  if (i >= bitsWords(b) << 5) return true; // outside the range: no pair
+  if (i >= bitsWords(b) << 5) return 0; // outside the range: no pair
   const word = wordAt(b, i >>> 5);
   const bits = load<u32>(word);
   const bit: u32 = 1 << (i & 31);
-  if (!(bits & bit)) return true;
+  if (!(bits & bit)) return 0;
   const cnt = bitsCnt(b);
-  if (cnt <= 2) return false;
+  if (cnt <= 2) return -1;
   store<u32>(word, bits & ~bit);
   store<u32>(b, cnt - 1, 4);
-  addTotal(-1);
-  return true;
+  return 1;
 }
 
 /** Reads (only) the lines dropPairIfLive(id, w) will need; ids in a vector are < pathIdLimit. */
