@@ -89,7 +89,9 @@ export class SocketWriter {
   /** Started on the first big pass, so servers that never fan out carry no thread. */
   private start(): void {
     const workerData = { ctl: this.ctl.buffer, ent: this.ent.buffer, bytes: this.area.buffer };
-    const w = new Worker(WRITER_SOURCE, { eval: true, workerData, stdout: false, stderr: false });
+    // The thread allocates next to nothing: a small young generation saves ~0.8 of its ~8.5 MiB RSS.
+    const resourceLimits = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 };
+    const w = new Worker(WRITER_SOURCE, { eval: true, workerData, resourceLimits, stdout: false, stderr: false });
     w.unref(); // a server left open must not keep its process alive through this thread
     w.on('error', (e) => console.error('watchkeeper: the socket writer thread failed; writing on the main thread:', e));
     w.on('exit', () => this.exited());
