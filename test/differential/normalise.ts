@@ -2,7 +2,11 @@
 // client may rely on: zxids by their dense rank among all zxids the scenario saw (so equality and
 // order are compared, not the numbers), times by "T" (a plausible wall-clock time in ms) and mtime
 // by its relation to ctime. Everything else (error codes, versions, data, children, ACLs, events)
-// is compared as is.
+// is compared as is, with one exception: the removal events of a single removeWatches call are
+// compared as a set. Their order comes from the Java client, not the server: ZKWatchManager.removeWatcher
+// collects them in a HashMap keyed by EventType, whose iteration order follows enum identity hashes
+// and so changes from one JVM to the next (seen: ChildWatchRemoved/DataWatchRemoved swapped between
+// two runs against the same server).
 import type { Reply } from '../helpers/java.js';
 
 const ZXID_KEYS = new Set(['czxid', 'mzxid', 'pzxid']);
@@ -56,8 +60,33 @@ function walk(v: unknown, ranks: Map<number, string>, window: [number, number]):
   return out;
 }
 
+interface EventJson {
+  type?: unknown;
+  path?: unknown;
+}
+
+const isRemoval = (e: EventJson): boolean => typeof e.type === 'string' && e.type.endsWith('WatchRemoved');
+
+/** Sorts each run of consecutive removal events for one path by type (see the header). */
+function removalRunsSorted(events: EventJson[]): EventJson[] {
+  const out = [...events];
+  for (let i = 0; i < out.length; ) {
+    let j = i + 1;
+    if (isRemoval(out[i]!)) while (j < out.length && isRemoval(out[j]!) && out[j]!.path === out[i]!.path) j++;
+    const run = out.slice(i, j).sort((a, b) => String(a.type).localeCompare(String(b.type)));
+    out.splice(i, j - i, ...run);
+    i = j;
+  }
+  return out;
+}
+
+function withRemovalsSorted(r: Reply): Reply {
+  const events = (r as { events?: unknown }).events;
+  return Array.isArray(events) ? ({ ...r, events: removalRunsSorted(events as EventJson[]) } as Reply) : r;
+}
+
 /** Normalises one scenario's replies; window = [earliest, latest] plausible time in ms. */
 export function normalise(replies: Reply[], window: [number, number]): Json[] {
   const ranks = zxidRanks(replies);
-  return replies.map((r) => walk(r, ranks, window));
+  return replies.map((r) => walk(withRemovalsSorted(r), ranks, window));
 }
