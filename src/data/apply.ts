@@ -6,7 +6,7 @@ import type { Stat } from '../proto/records/data.js';
 import type { Txn, TxnHeader } from '../proto/records/txn.js';
 import { decodeTxn } from '../proto/records/txncodec.js';
 import { CONTAINER_EPHEMERAL_OWNER, ttlOwner } from './ephemeral.js';
-import { parentOf } from './node.js';
+import { parentOf, statOf } from './node.js';
 import { TreeError, type DataTree } from './tree.js';
 
 export interface TxnResult {
@@ -48,17 +48,20 @@ function replayedCreate(tree: DataTree, hdr: TxnHeader, txn: any): void {
 function applyOne(tree: DataTree, hdr: TxnHeader, txn: any, rc: TxnResult): void {
   switch (hdr.type) {
     case OpCode.create:
-    case OpCode.create2:
+    case OpCode.create2: {
       rc.path = txn.path;
-      rc.stat = tree.createNode(txn.path, txn.data, txn.acl, txn.ephemeral ? hdr.clientId : 0n, txn.parentCVersion, hdr.zxid, hdr.time);
+      const node = tree.createNode(txn.path, txn.data, txn.acl, txn.ephemeral ? hdr.clientId : 0n, txn.parentCVersion, hdr.zxid, hdr.time);
+      // create's reply (CreateResponse) and multi result carry only the path: no Stat to build.
+      if (hdr.type === OpCode.create2) rc.stat = statOf(node);
       return;
+    }
     case OpCode.createTTL:
       rc.path = txn.path;
-      rc.stat = tree.createNode(txn.path, txn.data, txn.acl, ttlOwner(txn.ttl), txn.parentCVersion, hdr.zxid, hdr.time);
+      rc.stat = statOf(tree.createNode(txn.path, txn.data, txn.acl, ttlOwner(txn.ttl), txn.parentCVersion, hdr.zxid, hdr.time));
       return;
     case OpCode.createContainer:
       rc.path = txn.path;
-      rc.stat = tree.createNode(txn.path, txn.data, txn.acl, CONTAINER_EPHEMERAL_OWNER, txn.parentCVersion, hdr.zxid, hdr.time);
+      rc.stat = statOf(tree.createNode(txn.path, txn.data, txn.acl, CONTAINER_EPHEMERAL_OWNER, txn.parentCVersion, hdr.zxid, hdr.time));
       return;
     case OpCode.delete:
     case OpCode.deleteContainer:

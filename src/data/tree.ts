@@ -159,7 +159,7 @@ export class DataTree {
    * DataTree.createNode. parentCVersion -1 means "current + 1"; the parent's cversion/pzxid only
    * move forward (ZOOKEEPER-3023 replay safety).
    */
-  createNode(path: string, data: Buffer | null, acl: ACL[], owner: bigint, parentCVersion: number, zxid: bigint, time: bigint): Stat {
+  createNode(path: string, data: Buffer | null, acl: ACL[], owner: bigint, parentCVersion: number, zxid: bigint, time: bigint): DataNode {
     const parentPath = parentOf(path);
     const parent = this.nodes.get(parentPath);
     if (!parent) throw new TreeError(Err.noNode, path);
@@ -179,7 +179,7 @@ export class DataTree {
     this.trackOwner(path, owner);
     this.hashIn(path, node);
     this.events.created(path, parentPath, zxid, acl, parent.acl);
-    return statOf(node);
+    return node;
   }
 
   private trackOwner(path: string, owner: bigint): void {

@@ -3,6 +3,7 @@ import { DataTree, TreeError, type TreeEvents } from '../../../src/data/tree.js'
 import { applyTxn } from '../../../src/data/apply.js';
 import { OPEN_ACL_UNSAFE } from '../../../src/data/acl.js';
 import { CONTAINER_EPHEMERAL_OWNER } from '../../../src/data/ephemeral.js';
+import { statOf } from '../../../src/data/node.js';
 import { encode } from '../../../src/proto/schema.js';
 import { CreateTxnRec, ErrorTxnRec, SetDataTxnRec } from '../../../src/proto/records/txn.js';
 import { Err, OpCode } from '../../../src/proto/constants.js';
@@ -32,7 +33,7 @@ describe('DataTree', () => {
 
   it('keeps Stat fields exact through create, setData and delete', () => {
     const t = new DataTree();
-    const s = t.createNode('/a', Buffer.from('abc'), acl, 0n, -1, 5n, 1000n);
+    const s = statOf(t.createNode('/a', Buffer.from('abc'), acl, 0n, -1, 5n, 1000n));
     expect(s).toEqual({ czxid: 5n, mzxid: 5n, ctime: 1000n, mtime: 1000n, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0n, dataLength: 3, numChildren: 0, pzxid: 5n });
     t.createNode('/a/b', null, acl, 0n, 1, 6n, 1001n);
     expect(t.stat('/a')).toMatchObject({ cversion: 1, pzxid: 6n, numChildren: 1, mzxid: 5n }); // 2*1-1
