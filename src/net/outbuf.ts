@@ -305,7 +305,8 @@ export class OutputBuffer {
     if (s.destroyed || !s.writable || s.writableLength > 0) return false;
     const fd = (s as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
     if (typeof fd !== 'number' || fd < 0) return false;
-    return w.add(fd, this.ref ?? this.seg!.subarray(0, this.len));
+    const r = this.ref;
+    return r !== null ? w.add(fd, r, r.length) : w.add(fd, this.seg!, this.len);
   }
 
   /** The writer thread wrote `result` bytes of the offered ones (negative: an errno, none written). */

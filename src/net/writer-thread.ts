@@ -28,6 +28,8 @@ export const CTL = {
   OPEN: 7,
   /** Bumped on every change of COUNT or OPEN: the thread waits on it when it has caught up. */
   PUB: 8,
+  /** 1 while the thread sleeps on PUB: only then does a publication need an Atomics.notify. */
+  SLEEPING: 9,
   SIZE: 10,
 } as const;
 
@@ -81,8 +83,17 @@ function claim() {
       continue;
     }
     if (Atomics.load(ctl, C.OPEN) === 0) return -1;
+    sleep(pub);
+  }
+}
+// SLEEPING is stored before COUNT and OPEN are read again (all seq-cst): either the main thread sees
+// it and notifies, or this thread sees the new publication and does not sleep.
+function sleep(pub) {
+  Atomics.store(ctl, C.SLEEPING, 1);
+  if (Atomics.load(ctl, C.NEXT) >= Atomics.load(ctl, C.COUNT) && Atomics.load(ctl, C.OPEN) !== 0) {
     Atomics.wait(ctl, C.PUB, pub);
   }
+  Atomics.store(ctl, C.SLEEPING, 0);
 }
 function drain() {
   for (;;) {

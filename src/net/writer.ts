@@ -64,6 +64,8 @@ export class SocketWriter {
   /** The last source copied in: recipients of one shared frame point at one copy. */
   private lastSrc: Uint8Array | null = null;
   private lastOff = 0;
+  /** The batch's SEQ has been published (the thread was woken for it). */
+  private announced = false;
   /** Passes shared with the thread, entries offered, entries the thread wrote (tests, mntr). */
   readonly counts = { batches: 0, entries: 0, byThread: 0, waits: 0, waitMs: 0 };
   /** Called once the thread has exited, whatever the cause. */
@@ -109,33 +111,34 @@ export class SocketWriter {
   }
 
   /**
-   * Opens a batch: the thread wakes and takes entries as add() publishes them, so its first write
-   * does not wait for the whole batch to be built.
+   * Opens a batch. The thread is woken by the first publication (32 entries in, or the close of a
+   * smaller batch), not here: woken now it would find nothing and sleep again, a second futex
+   * wake-up per pass.
    */
   begin(): void {
     this.count = 0;
     this.mine = 0;
     this.used = 0;
     this.lastSrc = null;
+    this.announced = false;
     if (!this.threaded) return;
     const ctl = this.ctl;
     Atomics.store(ctl, CTL.COUNT, 0);
     Atomics.store(ctl, CTL.NEXT, 0);
     Atomics.store(ctl, CTL.WDONE, 0);
     Atomics.store(ctl, CTL.OPEN, 1);
-    Atomics.store(ctl, CTL.SEQ, ++this.seq);
-    Atomics.notify(ctl, CTL.SEQ);
   }
 
-  /** Adds one socket's bytes to the batch; false when the batch is full. */
-  add(fd: number, src: Uint8Array): boolean {
+  /** Adds one socket's bytes, the first `len` of `src`, to the batch; false when it is full. */
+  add(fd: number, src: Uint8Array, len: number): boolean {
     if (this.count === WRITER_LIMITS.entries) return false;
     let off = this.lastOff;
     if (src !== this.lastSrc) {
-      if (this.used + src.length > this.area.length) return false;
+      if (this.used + len > this.area.length) return false;
       off = this.used;
-      this.area.set(src, off);
-      this.used += src.length;
+      if (len === src.length) this.area.set(src, off);
+      else Buffer.prototype.copy.call(src, this.area, off, 0, len); // no view object per copy
+      this.used += len;
       this.lastSrc = src;
       this.lastOff = off;
     }
@@ -143,19 +146,28 @@ export class SocketWriter {
     const ent = this.ent;
     ent[at + ENTRY.FD] = fd;
     ent[at + ENTRY.OFF] = off;
-    ent[at + ENTRY.LEN] = src.length;
+    ent[at + ENTRY.LEN] = len;
     ent[at + ENTRY.RESULT] = RESULT_NONE;
     if (this.count % PUBLISH_EVERY === 0 && this.threaded) this.publish(1);
     return true;
   }
 
-  /** Makes the entries added so far visible to the thread (Atomics stores order the plain ones before). */
+  /**
+   * Makes the entries added so far visible to the thread (Atomics stores order the plain ones
+   * before). Only a thread asleep on PUB needs the notify: a wake-up is a futex syscall.
+   */
   private publish(open: 0 | 1): void {
     const ctl = this.ctl;
     Atomics.store(ctl, CTL.COUNT, this.count);
     Atomics.store(ctl, CTL.OPEN, open);
+    if (!this.announced) {
+      this.announced = true;
+      Atomics.store(ctl, CTL.SEQ, ++this.seq);
+      Atomics.notify(ctl, CTL.SEQ);
+      return;
+    }
     Atomics.add(ctl, CTL.PUB, 1);
-    Atomics.notify(ctl, CTL.PUB);
+    if (Atomics.load(ctl, CTL.SLEEPING) !== 0) Atomics.notify(ctl, CTL.PUB);
   }
 
   /** No more entries: the thread stops once it has claimed the last one. */
