@@ -8,20 +8,20 @@
 // bytes when the table is rebuilt, and the count of persistent-recursive pairs per path lives in an
 // array allocated with the first such watch (most tables never have one). Slots are not a power of
 // two: the table grows by half (index = hash x capacity >> 32), which keeps it 50-75% full instead
-// of 37-75%. Since the hash is not kept, a sweep does not rebuild the table: the slots of freed ids
-// stay behind (a probe that meets one finds a freed record, or a reused id's other bytes, and goes
-// on) until the table fills up and is rebuilt, or a sweep shrinks it. A path is "live" (watched) while its watcher
-// set is non-empty. When the set empties the path is only retired: it stays interned (record,
-// bytes, table slot), so the removal touches nothing but its own record. Retired paths are
-// reclaimed in bulk by sweep() (bytes freed, ids pushed on a free list, the table rebuilt from
-// the interned ones) once they outnumber the live ones three to one, or when an intern would
-// otherwise grow the tables. Why: unlinking one path from the table costs a cache miss for its
-// slot plus one per probe-chain neighbour moved back (each read's hash is in its record), ~200 ns
-// per path at a million paths (bench/watch shape C); a sweep walks the records in order and
-// rebuilds the table with independent stores, which the CPU overlaps. A retired path that gets a
-// watch again is simply live again. Churn reuses ids instead of growing the tables.
-// (Watchers' own sets may still name a freed or reused id; they treat the path's watcher set as
-// the truth — see table.ts.)
+// of 37-75%.
+// A path is "live" (watched) while its watcher set is non-empty. When the set empties the path is
+// only retired: it stays interned (record, bytes, table slot), so the removal touches nothing but
+// its own record. Retired paths are reclaimed in bulk by sweep() (bytes freed, ids pushed on a free
+// list) once they outnumber the live ones three to one, or when an intern would otherwise grow the
+// tables. Why: unlinking one path from the table costs a cache miss for its slot plus one per
+// probe-chain neighbour moved back, ~200 ns per path at a million paths (shape C); a sweep walks the
+// records in order, which the CPU streams. A sweep does not touch the table either: the slots of
+// freed ids stay behind (a probe that meets one finds a freed record, or a reused id's other bytes,
+// and goes on) until the table fills up and is rebuilt, or a sweep shrinks it; rebuilding after
+// every sweep rehashed each surviving path from its bytes (~+15 ns per removed watch in shape C).
+// A retired path that gets a watch again is simply live again. Churn reuses ids instead of growing
+// the tables. (Watchers' own sets may still name a freed or reused id; they treat the path's
+// watcher set as the truth — see table.ts.)
 // Ancestors are not interned: the trigger walk looks each prefix up by hash instead, so a watch on
 // a deep path costs one record, not one per level.
 import { alloc, allocZeroed, free, freeRun, flushRun, shrinkInPlace } from './mem';
@@ -262,9 +262,9 @@ export function setSweepMin(n: u32): void {
  * interned. O(ids from lowId), plus the table when it shrinks; never allocates; amortised over the
  * removals that retired at least an eighth of the interned paths (three quarters, from
  * maybeSweep). Not rehashing the survivors matters because the hash is recomputed from the bytes:
- * at the first sweep of a draining million-path table, 250,000 of them. Starting at lowId matters when sessions close in the order they came: each sweep of
- * a draining million-path table then walks only the ids still in use (shape C: ~18 -> ~10 ns per
- * removed watch for all sweeps together).
+ * at the first sweep of a draining million-path table, 250,000 of them. Starting at lowId matters
+ * when sessions close in the order they came: each sweep of a draining million-path table then
+ * walks only the ids still in use (shape C: ~18 -> ~10 ns per removed watch for all sweeps).
  */
 export function sweep(): void {
   let first: u32 = 0;
