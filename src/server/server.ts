@@ -59,7 +59,7 @@ export interface ExtraServerOptions {
   containers?: Partial<ContainerOptions>;
   /**
    * Flush passes over at least this many connections share their socket writes with a writer
-   * thread (src/net/writer.ts); 0 = none. Default: WATCHKEEPER_WRITER_MIN_BATCH, else 64.
+   * thread (src/net/writer.ts); 0 = none. Default: WATCHKEEPER_WRITER_MIN_BATCH, else 0.
    */
   writerMinBatch?: number;
 }
