@@ -233,15 +233,19 @@ function deleteAt(b: u32, i: u32, shift: u32): void {
   store<u32>(s + (<usize>i << 2), 0);
 }
 
+/** setRepair's `gap` when no slot was zeroed in place: every empty slot ends the chains through it. */
+export const ANY_GAP: u32 = 0xffffffff;
+
 /**
  * Restores a block after entries were zeroed in place (and its count lowered): inlines or frees
- * a set of <= 1, compacts linear blocks, shrinks sparse tables, re-places the rest. Never allocates.
+ * a set of <= 1, compacts linear blocks, shrinks sparse tables, re-places the rest. `gap` is a
+ * slot that was already empty before the zeroing (see rehashInPlace). Never allocates.
  */
-export function setRepair(b: u32, shift: u32): u32 {
+export function setRepair(b: u32, shift: u32, gap: u32 = ANY_GAP): u32 {
   const n = blockCnt(b);
   const cap = blockCap(b);
   if (n > 1 && cap > LINEAR_MAX && n * 8 >= cap) {
-    rehashInPlace(b, shift);
+    rehashInPlace(b, shift, gap);
     return b;
   }
   compact(b, cap);
@@ -288,14 +292,24 @@ function shrinkTo(b: u32, newCap: u32, shift: u32): void {
   shrinkInPlace(b, 8 + (<usize>newCap << 2));
 }
 
-/** Re-places every entry of a hashed block after some slots were zeroed (no tombstones). */
-function rehashInPlace(b: u32, shift: u32): void {
+/**
+ * Re-places every entry of a hashed block after some slots were zeroed (no tombstones). The walk
+ * starts after `start`, a slot that was empty BEFORE the zeroing: no probe chain runs through it,
+ * so every entry's home lies between it and the entry, the entry re-inserted lands at or before
+ * where it was, and the slots it probed past are already placed and never emptied again. A slot
+ * zeroed by the caller will not do: an entry whose chain ran through it could land there and
+ * later lose a slot it probed past (a slot walked after it, whose entry moves nearer its own
+ * home), which left it unreachable (test/unit/watch/rehash.test.ts).
+ */
+function rehashInPlace(b: u32, shift: u32, gap: u32): void {
   const cap = blockCap(b);
   const mask = cap - 1;
   const s = slotsOf(b);
-  let start: u32 = 0;
-  while (load<u32>(s + (<usize>start << 2)) != 0) start++;
-  // Walking from an empty slot, each entry re-inserted lands at or before where it was.
+  let start = gap;
+  if (start == ANY_GAP) {
+    start = 0;
+    while (load<u32>(s + (<usize>start << 2)) != 0) start++;
+  }
   for (let k: u32 = 1; k <= cap; k++) {
     const i = (start + k) & mask;
     const e = load<u32>(s + (<usize>i << 2));

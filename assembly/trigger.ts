@@ -7,7 +7,7 @@
 // listed, as ZooKeeper's delete path needs. Output order is table order, not sorted.
 import { hashBytes } from './hash';
 import { inputPtr, ensureOutput, outputCap, putOut, getOut, writeFrame } from './io';
-import { isInline, inlineEntry, blockCap, slotsOf, blockDropped, setRepair, setCount, setFree } from './idset';
+import { isInline, inlineEntry, blockCap, slotsOf, blockDropped, setRepair, setCount, setFree, ANY_GAP } from './idset';
 import { isBitset, bitsWords, bitsBase, bitsCnt, wordAt } from './bitset';
 import * as paths from './paths';
 import * as watchers from './watchers';
@@ -103,9 +103,14 @@ function fireExact(id: u32, marking: bool, base: u32): void {
   const s = slotsOf(h);
   const end = s + (<usize>blockCap(h) << 2);
   let removed: u32 = 0;
+  // The first slot found empty was empty before any zeroing here: setRepair rehashes from it.
+  let gap = ANY_GAP;
   for (let q = s; q < end; q += 4) {
     const e = load<u32>(q);
-    if (e == 0) continue;
+    if (e == 0) {
+      if (gap == ANY_GAP) gap = <u32>((q - s) >>> 2);
+      continue;
+    }
     const keep = fireEntry(e, marking, base);
     if (keep == e) continue;
     store<u32>(q, keep);
@@ -113,7 +118,7 @@ function fireExact(id: u32, marking: bool, base: u32): void {
   }
   if (removed == 0) return;
   blockDropped(h, removed);
-  const next = setRepair(h, table.PSHIFT);
+  const next = setRepair(h, table.PSHIFT, gap);
   paths.setPathSet(id, next);
   if (next == 0) paths.pathEmptied();
 }
