@@ -32,6 +32,7 @@ export function checkTable(): u32 {
     if (bad) return bad;
   }
   if (live != paths.pathCount() || interned != paths.internedCount()) return 2;
+  if (!paths.slotsCounted()) return 6;
   if (pairs != totalCount()) return 3;
   if (recursive != table.recursiveQty) return 4;
   return checkWatchers();

@@ -325,6 +325,22 @@ export function recoverPaths(): void {
   pendingBytes = 0;
 }
 
+/**
+ * True when the table's occupied slots number exactly tableUsed (interned paths plus left-behind
+ * slots), at most three quarters of it, and each names an id handed out: tableFull() and every
+ * probe loop's end (an empty slot) rely on that count (for the consistency check).
+ */
+export function slotsCounted(): bool {
+  let used: u32 = 0;
+  for (let i: u32 = 0; i < tableCap; i++) {
+    const x = load<u32>(table + (<usize>i << 2));
+    if (x == 0) continue;
+    if ((x & ID_MASK) == 0 || (x & ID_MASK) >= nextId) return false;
+    used++;
+  }
+  return used == tableUsed && <u64>used * 4 <= <u64>tableCap * 3 && used >= interned;
+}
+
 /** True when the table reaches `id` from its hash (for the consistency check). */
 export function inTable(id: u32): bool {
   const h = hashOf(id);
