@@ -8,7 +8,7 @@ import { AddWatchRequestRec, CreateRequestRec, GetDataRequestRec, SetDataRequest
 import type { WatchkeeperServer } from '../../src/server/server.js';
 import { fourLetter } from '../helpers/fourletter.js';
 import { OPEN_ACL, startServer } from './helpers.js';
-import { RawClient } from './rawclient.js';
+import { RawClient, ClientPool } from './rawclient.js';
 
 const MAX_PENDING = 256 * 1024;
 // A long path makes each notification ~4 KB, so the storm outgrows socket buffers quickly.
@@ -17,21 +17,17 @@ const WRITES = 4000;
 
 let server: WatchkeeperServer;
 let port: number;
-const clients: RawClient[] = [];
+const clients = new ClientPool(() => port);
 
 beforeAll(async () => {
   ({ server, port } = await startServer({ maxPendingOutputBytes: MAX_PENDING }));
 });
 afterAll(async () => {
-  for (const c of clients) c.close();
+  clients.closeAll();
   await server.close();
 });
 
-async function client(): Promise<RawClient> {
-  const c = await RawClient.connect(port);
-  clients.push(c);
-  return c;
-}
+const client = (): Promise<RawClient> => clients.connect();
 
 async function watchAll(c: RawClient): Promise<void> {
   expect((await c.call(OpCode.addWatch, AddWatchRequestRec, { path: '/storm', mode: 1 })).err).toBe(0);

@@ -9,7 +9,7 @@ import type { TxnLog } from '../../src/processor/sync.js';
 import type { ServerCore, WatchkeeperServer } from '../../src/server/server.js';
 import { fourLetter } from '../helpers/fourletter.js';
 import { OPEN_ACL, startServer } from './helpers.js';
-import { RawClient } from './rawclient.js';
+import { RawClient, ClientPool } from './rawclient.js';
 
 const LIMIT = 10;
 
@@ -31,22 +31,18 @@ class GatedLog implements TxnLog {
 const log = new GatedLog();
 let server: WatchkeeperServer;
 let port: number;
-const clients: RawClient[] = [];
+const clients = new ClientPool(() => port);
 
 beforeAll(async () => {
   ({ server, port } = await startServer({ globalOutstandingLimit: LIMIT, txnLog: log }));
 });
 afterAll(async () => {
   log.open();
-  for (const c of clients) c.close();
+  clients.closeAll();
   await server.close();
 });
 
-async function client(): Promise<RawClient> {
-  const c = await RawClient.connect(port);
-  clients.push(c);
-  return c;
-}
+const client = (): Promise<RawClient> => clients.connect();
 
 const inProcess = () => (server as ServerCore).stats.inProcess;
 

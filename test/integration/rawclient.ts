@@ -143,3 +143,22 @@ export class RawClient {
 export function decodeBody<T>(codec: Codec<T>, r: Reply): T {
   return codec.read(new JuteReader(r.body));
 }
+
+/** The raw clients a test file opens on one server, closed together in its afterAll. */
+export class ClientPool {
+  readonly open: RawClient[] = [];
+
+  constructor(private readonly port: () => number) {}
+
+  /** Connects a new session and keeps it for closeAll. */
+  async connect(): Promise<RawClient> {
+    const c = await RawClient.connect(this.port());
+    this.open.push(c);
+    return c;
+  }
+
+  closeAll(): void {
+    for (const c of this.open) c.close();
+    this.open.length = 0;
+  }
+}

@@ -11,12 +11,12 @@ import type { ServerCore } from '../../src/server/server.js';
 import { WRITER_LIMITS } from '../../src/net/writer.js';
 import { fourLetter } from '../helpers/fourletter.js';
 import { OPEN_ACL, startServer } from './helpers.js';
-import { RawClient, type Reply } from './rawclient.js';
+import { RawClient, type Reply, ClientPool } from './rawclient.js';
 
 const MAX_PENDING = 256 * 1024;
 let server: ServerCore;
 let port: number;
-const clients: RawClient[] = [];
+const clients = new ClientPool(() => port);
 
 // The main thread leaves every batch entry to the thread, so these tests exercise the thread's
 // writes whatever the scheduling (the main thread's share is covered in test/unit/net/outbuf.test.ts).
@@ -28,15 +28,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   WRITER_LIMITS.mainClaims = true;
-  for (const c of clients) c.close();
+  clients.closeAll();
   await server.close();
 });
 
-async function client(): Promise<RawClient> {
-  const c = await RawClient.connect(port);
-  clients.push(c);
-  return c;
-}
+const client = (): Promise<RawClient> => clients.connect();
 
 async function watchers(n: number, path: string): Promise<RawClient[]> {
   const list = await Promise.all(Array.from({ length: n }, () => client()));
@@ -160,7 +156,7 @@ describe('socket writer thread crashing inside a batch', () => {
   it('closes only the connection whose bytes it held; the rest get every notification', async () => {
     const open = async (): Promise<RawClient> => {
       const c = await RawClient.connect(crashPort);
-      clients.push(c);
+      clients.open.push(c);
       return c;
     };
     const w0 = await open();
