@@ -194,7 +194,7 @@ export function setRemove(h: u32, key: u32, shift: u32): u32 {
     deleteAt(h, <u32>((p - slotsOf(h)) >>> 2), shift);
   }
   setBlockCnt(h, n);
-  return n <= 1 || (cap > LINEAR_MAX && n * 8 < cap) ? setRepair(h, shift) : h;
+  return n <= 1 || (cap > LINEAR_MAX && n * 8 < cap) ? setShrink(h, n, shift) : h;
 }
 
 /**
@@ -233,22 +233,24 @@ function deleteAt(b: u32, i: u32, shift: u32): void {
   store<u32>(s + (<usize>i << 2), 0);
 }
 
-/** setRepair's `gap` when no slot was zeroed in place: every empty slot ends the chains through it. */
-export const ANY_GAP: u32 = 0xffffffff;
-
 /**
  * Restores a block after entries were zeroed in place (and its count lowered): inlines or frees
  * a set of <= 1, compacts linear blocks, shrinks sparse tables, re-places the rest. `gap` is a
- * slot that was already empty before the zeroing (see rehashInPlace). Never allocates.
+ * slot that was already empty before the zeroing (see rehashInPlace); a hashed block is at most
+ * 3/4 full, so its owner always has one. Never allocates.
  */
-export function setRepair(b: u32, shift: u32, gap: u32 = ANY_GAP): u32 {
+export function setRepair(b: u32, shift: u32, gap: u32): u32 {
   const n = blockCnt(b);
-  const cap = blockCap(b);
-  if (n > 1 && cap > LINEAR_MAX && n * 8 >= cap) {
+  if (n > 1 && blockCap(b) > LINEAR_MAX && n * 8 >= blockCap(b)) {
     rehashInPlace(b, shift, gap);
     return b;
   }
-  compact(b, cap);
+  return setShrink(b, n, shift);
+}
+
+/** A block holding `n` entries that is too sparse for its size (or n <= 1): inlined, freed or made smaller. */
+function setShrink(b: u32, n: u32, shift: u32): u32 {
+  compact(b, blockCap(b));
   if (n <= 1) {
     const e = load<u32>(slotsOf(b));
     free(b);
@@ -305,13 +307,8 @@ function rehashInPlace(b: u32, shift: u32, gap: u32): void {
   const cap = blockCap(b);
   const mask = cap - 1;
   const s = slotsOf(b);
-  let start = gap;
-  if (start == ANY_GAP) {
-    start = 0;
-    while (load<u32>(s + (<usize>start << 2)) != 0) start++;
-  }
   for (let k: u32 = 1; k <= cap; k++) {
-    const i = (start + k) & mask;
+    const i = (gap + k) & mask;
     const e = load<u32>(s + (<usize>i << 2));
     if (e == 0) continue;
     store<u32>(s + (<usize>i << 2), 0);

@@ -14,8 +14,8 @@ let inCap: u32 = 0;
 let outBlock: usize = 0;
 let outCap: u32 = 0;
 /**
- * Words JS reads without a call: output ptr, frame ptr, length of the last frame, number of
- * interned paths, then what src/wasm/fast-add.ts needs to add a watch to a bitset path without
+ * Words JS reads without a call (src/wasm/status.ts): output ptr, frame ptr, length of the last
+ * frame, number of live paths, then what src/wasm/fast-add.ts needs to add a watch to a bitset path without
  * calling in: the count of watches, where the path and watcher records start, and the watcher
  * capacity. Allocated once, so its address never changes.
  */
@@ -30,7 +30,7 @@ export function statusPtr(): usize {
   return status;
 }
 
-/** Publishes the number of interned paths in the status words. */
+/** Publishes the number of live paths (with watches; retired ones apart) in the status words. */
 @inline export function publishPathCount(n: u32): void {
   store<u32>(status, n, 12);
 }

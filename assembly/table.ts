@@ -78,15 +78,12 @@ export function addWatch(n: u32, w: u32, mode: u32): i32 {
 
 /**
  * addWatch by the id an earlier addWatch returned: no bytes cross, nothing is hashed. STALE when
- * the id is not live (JS then falls back to the bytes). An id is only ever reused by an addWatch
- * that reports FRESH, which is how JS knows its cached id still names the same path.
+ * the id is not interned (JS then falls back to the bytes; a retired path is still the same path
+ * and is revived). An id is only ever reused by an addWatch that reports FRESH, which is how JS
+ * knows its cached id still names the same path. The bitset fast path is not tried here: the
+ * caller (src/watch/wasm-manager.ts) has just tried the same in JS (src/wasm/fast-add.ts).
  */
 export function addWatchId(id: u32, w: u32, mode: u32): i32 {
-  // A bitset set means a live path (freed and retired ids have a zero set): no pathLive needed.
-  if (id < paths.pathIdLimit() && w < watchers.watcherCap()) {
-    const fast = addToBits(id, w, mode);
-    if (fast >= 0) return fast;
-  }
   if (!paths.pathInterned(id)) return STALE; // a retired path is still the same path: revive it
   watchers.ensureWatcher(w);
   if (mode == RECURSIVE) paths.reserveRecursive();

@@ -7,12 +7,15 @@
 // listed, as ZooKeeper's delete path needs. Output order is table order, not sorted.
 import { hashBytes } from './hash';
 import { inputPtr, ensureOutput, outputCap, putOut, getOut, writeFrame } from './io';
-import { isInline, inlineEntry, blockCap, slotsOf, blockDropped, setRepair, setCount, setFree, ANY_GAP } from './idset';
+import { isInline, inlineEntry, blockCap, slotsOf, blockDropped, setRepair, setCount, setFree } from './idset';
 import { isBitset, bitsWords, bitsBase, bitsCnt, wordAt } from './bitset';
 import * as paths from './paths';
 import * as watchers from './watchers';
 import { validPath } from './validate';
 import * as table from './table';
+
+/** No empty slot seen yet (see the gap in the hashed-set pass below). */
+const NO_GAP: u32 = 0xffffffff;
 
 const SLASH: u8 = 0x2f;
 
@@ -26,7 +29,7 @@ export function trigger(n: u32, type: i32, zxid: i64, nSuppress: u32): i32 {
 /**
  * trigger by an id addWatch returned (JS caches them per path string): the interned bytes are
  * copied into the input buffer (which has held them before, so it is big enough) instead of
- * crossing from JS, and neither validation nor the hash lookup is needed. STALE when not live.
+ * crossing from JS, and neither validation nor the hash lookup is needed. STALE when not interned.
  */
 export function triggerId(id: u32, type: i32, zxid: i64, nSuppress: u32): i32 {
   if (!paths.pathInterned(id)) return table.STALE; // retired: still this path, with no watchers
@@ -103,12 +106,14 @@ function fireExact(id: u32, marking: bool, base: u32): void {
   const s = slotsOf(h);
   const end = s + (<usize>blockCap(h) << 2);
   let removed: u32 = 0;
-  // The first slot found empty was empty before any zeroing here: setRepair rehashes from it.
-  let gap = ANY_GAP;
+  // The first slot found empty was empty before any zeroing here: setRepair rehashes from it. A
+  // hashed block always has one (at most 3/4 full); only a full linear block, which setRepair
+  // compacts instead, leaves NO_GAP.
+  let gap = NO_GAP;
   for (let q = s; q < end; q += 4) {
     const e = load<u32>(q);
     if (e == 0) {
-      if (gap == ANY_GAP) gap = <u32>((q - s) >>> 2);
+      if (gap == NO_GAP) gap = <u32>((q - s) >>> 2);
       continue;
     }
     const keep = fireEntry(e, marking, base);

@@ -17,13 +17,12 @@
 //   bitset (assembly/bitset.ts): [BITSET][count][base watcher][words] then the words
 //   watcher record (assembly/watchers.ts): 8 bytes, [path vector handle][live count | REGISTERED]
 //   path vector (assembly/vec.ts): [capacity][count] then the ids; handle bit 0 = one inline id
+import { StatusWord } from './status.js';
+
 /** What fastAdd answers besides "added" (1) and "already there" (0). */
 export const FAST_NO = -1;
 
-const S_TOTAL = 4;
-const S_PATH_RECS = 5;
-const S_WATCHER_RECS = 6;
-const S_WATCHER_CAP = 7;
+const { TOTAL: S_TOTAL, PATH_RECS: S_PATH_RECS, WATCHER_RECS: S_WATCHER_RECS, WATCHER_CAP: S_WATCHER_CAP } = StatusWord;
 const PATH_REC_WORDS = 2;
 const PATH_SET = 1;
 const BITSET = 1;

@@ -4,7 +4,7 @@
 // Why it is exact without asking the core for generations: the core reuses a path id only when an
 // addWatch interns a new path, and every addWatch goes through WasmWatchManager, whose answer says
 // "FRESH" when it interned. On FRESH we forget whatever string the cache had for that id, so a
-// cached id is either still the same interned path, or no longer live (the core answers STALE and
+// cached id is either still the same interned path, or no longer interned (the core answers STALE and
 // the caller falls back to the bytes).
 //
 // Only strings seen a second time are cached (the first add interns the path, FRESH; a later add

@@ -5,6 +5,8 @@
 // the contract. A cached view is keyed by its length and dropped when the memory buffer or the
 // position of the output / frame buffer changes (the core keeps both positions in its status words).
 
+import { StatusWord } from './status.js';
+
 /** Views are cached for lists and frames up to these lengths; longer ones are made per call. */
 const MAX_CACHED_LIST = 256;
 const MAX_CACHED_FRAME = 1024;
@@ -26,9 +28,9 @@ export class ResultViews {
    * ptr, frame ptr, frame length) read through an Int32Array over `buffer`.
    */
   result(buffer: ArrayBuffer, words: Int32Array, statusWord: number, n: number): ResultPair {
-    const outAt = words[statusWord]!;
-    const frameAt = words[statusWord + 1]!;
-    const frameLen = words[statusWord + 2]!;
+    const outAt = words[statusWord + StatusWord.OUTPUT]!;
+    const frameAt = words[statusWord + StatusWord.FRAME]!;
+    const frameLen = words[statusWord + StatusWord.FRAME_LEN]!;
     if (buffer !== this.buffer || outAt !== this.outAt || frameAt !== this.frameAt) {
       this.buffer = buffer;
       this.outAt = outAt;

@@ -13,6 +13,7 @@ import type { WatchCoreExports } from '../wasm/watchcore.js';
 import { fastAdd } from '../wasm/fast-add.js';
 import { PathIdCache } from '../wasm/path-ids.js';
 import { ResultViews } from '../wasm/result-views.js';
+import { StatusWord } from '../wasm/status.js';
 import { checkMode, checkWatcher } from './args.js';
 import { decodePath, validatePath, validatePathBytes } from './path.js';
 import {
@@ -29,7 +30,7 @@ export type WasmWatchManagerOptions = WatchCoreOptions;
 
 const encoder = new TextEncoder();
 const INVALID = -1;
-/** addWatchId / triggerId: the cached path id is no longer live (assembly/table.ts). */
+/** addWatchId / triggerId: the cached path id is no longer interned (assembly/table.ts). */
 const STALE = -2;
 /** addWatch's answer bit: the path was interned by this call, under a possibly reused id. */
 const FRESH = 2;
@@ -183,7 +184,7 @@ export class WasmWatchManager implements WatchManager {
     }
     this.syncViews();
     if (r === INVALID) throw this.invalid(path);
-    this.pathIds.learn(path, r >>> 2, (r & FRESH) !== 0, this.ids[this.statusWord + 3]!, this.core.totalWatches());
+    this.pathIds.learn(path, r >>> 2, (r & FRESH) !== 0, this.ids[this.statusWord + StatusWord.PATHS]!, this.size());
     return (r & 1) === 1;
   }
 
@@ -277,15 +278,16 @@ export class WasmWatchManager implements WatchManager {
     return n;
   }
 
+  /** Read from the core's status words: no call into WASM (fires check it on every write). */
   size(): number {
-    return this.core.totalWatches();
+    return this.ids[this.statusWord + StatusWord.TOTAL]! >>> 0;
   }
 
   summary(): WatchesSummary {
     return {
       numConnections: this.core.connections(),
       numPaths: this.core.pathsWatched(),
-      totalWatches: this.core.totalWatches(),
+      totalWatches: this.size(),
     };
   }
 
