@@ -35,6 +35,14 @@ export function createStat(zxid: bigint, time: bigint, ephemeralOwner: bigint): 
   };
 }
 
+/** A stat's fields copied into a new object of createStat's shape. */
+export function copyStat(s: StatPersisted): StatPersisted {
+  return {
+    czxid: s.czxid, mzxid: s.mzxid, ctime: s.ctime, mtime: s.mtime, version: s.version,
+    cversion: s.cversion, aversion: s.aversion, ephemeralOwner: s.ephemeralOwner, pzxid: s.pzxid,
+  };
+}
+
 /** All-zero stat, as the built-in nodes (/, /zookeeper, ...) start with. */
 export function emptyStat(): StatPersisted {
   return createStat(0n, 0n, 0n);

@@ -53,7 +53,8 @@ export class DataTree {
   readonly ttls = new Set<string>();
   lastProcessedZxid = 0n;
   events: TreeEvents = noEvents;
-  private readonly digestSum = new DigestSum();
+  /** The tree digest's running sum (the digest predictor starts from it without a BigInt). */
+  readonly digestSum = new DigestSum();
   /**
    * Node digests already computed for the txn being applied (the sync stage predicted them to log
    * the txn's digest, as PrepRequestProcessor.precalculateDigest does); null computes every one.

@@ -327,8 +327,8 @@ export class Connection implements Client, OutputOwner {
   replied(req: Request, zxid: bigint, op: string, answered: boolean): void {
     const stats = this.host.stats;
     stats.requestDone();
-    const start = Math.floor(req.arrivedAt ?? performance.now());
     const end = elapsedMs();
+    const start = req.arrivedAt ?? end;
     stats.latency.add(Math.max(0, end - start));
     this.stats.responded(req.xid, zxid, op, start, end);
     if (!answered || req.xid <= 0) return;

@@ -3,6 +3,7 @@
 // /a then create /a/b before either commits) validate against each other.
 import type { ACL } from '../data/acl.js';
 import type { DataTree } from '../data/tree.js';
+import { copyStat } from '../data/node.js';
 import type { StatPersisted } from '../proto/records/data.js';
 import { Err } from '../proto/constants.js';
 import { OpError } from './request.js';
@@ -19,14 +20,6 @@ export interface ChangeRecord {
 
 /** Applied records at the front of the list are cut off in bulk once there are this many. */
 const COMPACT_AT = 1024;
-
-/** A stat's fields copied into a new object of the same shape. */
-function copyStat(s: StatPersisted): StatPersisted {
-  return {
-    czxid: s.czxid, mzxid: s.mzxid, ctime: s.ctime, mtime: s.mtime, version: s.version,
-    cversion: s.cversion, aversion: s.aversion, ephemeralOwner: s.ephemeralOwner, pzxid: s.pzxid,
-  };
-}
 
 export class ChangeTable {
   /** Pending records in zxid order: list[head..] (applied ones are dropped from the front in bulk). */

@@ -38,7 +38,7 @@ export interface Request {
   ready: boolean;
   /** Called by final instead of the generic reply path (createSession -> ConnectResponse). */
   onFinal?: (rc: TxnResult | null) => void;
-  /** performance.now() when the request frame arrived (ZooKeeper's Request.createTime). */
+  /** elapsedMs() (whole ms of performance.now()) when the request frame arrived (ZooKeeper's Request.createTime). */
   arrivedAt?: number;
 }
 

@@ -128,7 +128,6 @@ export class Durability {
     this.stopPurge = null;
     await this.schedule?.idle();
     await this.writer?.close();
-    if (process.env.WK_LOGSTATS) console.error("LOGSTATS", JSON.stringify(this.writer?.stats));
   }
 
   /** Snapshots started / skipped because one was still running. */

@@ -34,7 +34,7 @@ export class DigestPredictor implements PredictedDigests {
   /** The tree digest once txn `zxid`, prepped just now, is applied. Call in zxid order. */
   after(zxid: bigint): bigint {
     const applied = this.tree.lastProcessedZxid;
-    if (this.lastZxid <= applied) this.last.value = this.tree.digest;
+    if (this.lastZxid <= applied) this.last.copyFrom(this.tree.digestSum);
     this.applied = applied;
     this.zxid = zxid;
     this.changes.newest(zxid, this.fold);
